@@ -1,0 +1,41 @@
+# Two set-up commands: `make run` (demo) and `make test` (everything CI checks).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test install install-dev lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e .
+
+install-dev: $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+
+run: install
+	$(BIN)/coalition demo
+
+lint: install-dev
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+
+test: install-dev lint
+	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 dbname=test user=postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "PostgreSQL answers at 127.0.0.1:5432: storage tests run on SQLite and PostgreSQL."; \
+		COALITION_TEST_DATABASE_URL=$${COALITION_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2; \
+	else \
+		echo "PostgreSQL does NOT answer at 127.0.0.1:5432: PostgreSQL storage tests will be SKIPPED."; \
+		$(BIN)/pytest -n 2; \
+	fi
+
+bench: install-dev
+	$(BIN)/python bench/import.py
+	$(BIN)/python bench/allocation.py
+
+clean:
+	rm -rf $(VENV) coalition.db coalition.db-wal coalition.db-shm

@@ -1,0 +1,22 @@
+"""Equipment Ukraine already operates: the fleet in service."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from coalition.domain import checks
+
+
+@dataclass(frozen=True, slots=True)
+class FleetEntry:
+    item_type_code: str
+    recipient_code: str
+    quantity: int
+    as_of: date
+
+    def __post_init__(self) -> None:
+        checks.code("item_type_code", self.item_type_code)
+        checks.code("recipient_code", self.recipient_code)
+        checks.non_negative_int("quantity", self.quantity)
+        checks.is_date("as_of", self.as_of)

@@ -1,0 +1,60 @@
+"""In-kind offers: a donor's items, from offer to equipment working at the front."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+from coalition.domain import checks
+from coalition.domain.catalogue import CapabilityArea
+from coalition.domain.errors import InvalidValue
+from coalition.domain.lifecycle import OfferStatus
+
+
+class Condition(StrEnum):
+    NEW = "new"
+    USED = "used"
+
+
+# Offers in these states are no longer on the table for planning.
+CLOSED_OFFER_STATES = frozenset({OfferStatus.DECLINED, OfferStatus.WITHDRAWN})
+# Offers in these states have reached Ukraine.
+ARRIVED_OFFER_STATES = frozenset({OfferStatus.DELIVERED, OfferStatus.OPERATIONAL})
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    donor_code: str
+    external_id: str  # the donor's own reference; unique per donor
+    item_type_code: str
+    quantity: int
+    available_from: date
+    origin: str  # the donor's depot or hub the items leave from
+    condition: Condition = Condition.NEW
+    declared_value: Decimal | None = None  # total for the line, in `currency`
+    currency: str = "EUR"
+    only_for_areas: frozenset[CapabilityArea] = frozenset()  # empty: no donor condition
+    status: OfferStatus = OfferStatus.OFFERED
+    delivered_on: date | None = None
+
+    def __post_init__(self) -> None:
+        checks.code("donor_code", self.donor_code)
+        checks.code("external_id", self.external_id)
+        checks.code("item_type_code", self.item_type_code)
+        checks.positive_int("quantity", self.quantity)
+        checks.is_date("available_from", self.available_from)
+        checks.code("origin", self.origin)
+        checks.one_of("condition", self.condition, tuple(Condition))
+        checks.optional_non_negative_decimal("declared_value", self.declared_value)
+        checks.currency("currency", self.currency)
+        for area in self.only_for_areas:
+            checks.one_of("only_for_areas", area, tuple(CapabilityArea))
+        checks.one_of("status", self.status, tuple(OfferStatus))
+        if self.delivered_on is not None and self.status not in ARRIVED_OFFER_STATES:
+            raise InvalidValue("delivered_on", self.delivered_on, "set only once delivered")
+
+    def allows(self, area: CapabilityArea) -> bool:
+        """The donor's condition lets this offer serve a need in `area`."""
+        return not self.only_for_areas or area in self.only_for_areas

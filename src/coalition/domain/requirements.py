@@ -1,0 +1,47 @@
+"""Ukraine's prioritised requirements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from coalition.domain import checks
+from coalition.domain.catalogue import CapabilityArea
+from coalition.domain.errors import InvalidValue
+from coalition.domain.lifecycle import RequirementStatus
+
+PRIORITIES = (1, 2, 3, 4, 5)  # 1 is the most urgent
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    ref: str
+    capability_area: CapabilityArea
+    family_code: str
+    quantity: int
+    priority: int
+    needed_by: date
+    destination_code: str
+    status: RequirementStatus = RequirementStatus.DRAFT
+    unit: str = "EA"
+    platform_code: str | None = None  # set when only items for one platform will do
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        checks.code("ref", self.ref)
+        checks.one_of("capability_area", self.capability_area, tuple(CapabilityArea))
+        checks.code("family_code", self.family_code)
+        checks.positive_int("quantity", self.quantity)
+        if self.priority not in PRIORITIES:
+            raise InvalidValue("priority", self.priority, "must be 1 (highest) to 5")
+        checks.is_date("needed_by", self.needed_by)
+        checks.code("destination_code", self.destination_code)
+        checks.one_of("status", self.status, tuple(RequirementStatus))
+        checks.code("unit", self.unit)
+        if self.platform_code is not None:
+            checks.code("platform_code", self.platform_code)
+
+    @property
+    def is_open(self) -> bool:
+        """Counted as a need: approved and not yet fully met."""
+        return self.status in (RequirementStatus.APPROVED, RequirementStatus.PARTLY_MET)
