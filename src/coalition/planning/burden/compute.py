@@ -67,7 +67,8 @@ def compute_burden(
     for line in lines:
         if line.counted and not line.internal:
             counted_by_donor[line.donor_code].append(line)
-    nation_codes = set(participants) | (set(counted_by_donor) - channel_codes)
+    # Every member on the date gets a row (also with nothing recorded), plus any other giver.
+    nation_codes = (set(groups_of) | set(counted_by_donor)) - channel_codes
 
     rows = [
         _donor_row(
