@@ -8,13 +8,14 @@ from decimal import Decimal
 
 from coalition.domain.errors import InvalidValue
 
-_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+# ":" is kept out of codes: it joins the parts of a composite key, e.g. DEU:OF-0001.
+_CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
 def code(field: str, value: str) -> str:
     if not isinstance(value, str) or not _CODE.match(value):
-        raise InvalidValue(field, value, "must be 1-64 letters, digits or . _ : / - (no spaces)")
+        raise InvalidValue(field, value, "must be 1-64 letters, digits or . _ / - (no spaces)")
     return value
 
 

@@ -1,0 +1,284 @@
+"""One declaration per registry: its record, table, key, spreadsheet columns and references.
+
+Import, export, templates, `list`, `show` and `history` all read these, so adding a registry
+means adding one Kind here (plus its table and migration).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Table
+
+from coalition.domain.catalogue import (
+    CompatibilityRule,
+    Family,
+    ItemType,
+    SupplyClass,
+    TargetKind,
+    capability_area,
+)
+from coalition.domain.donors import Donor, DonorKind, GdpFigure, Membership, Organisation
+from coalition.domain.fleet import FleetEntry
+from coalition.domain.lifecycle import OfferStatus, PledgeStatus, RequirementStatus
+from coalition.domain.offers import Condition, Offer
+from coalition.domain.pledges import Pledge, Purpose
+from coalition.domain.recipients import Recipient, RecipientKind
+from coalition.domain.requirements import Requirement
+from coalition.io.fields import (
+    AREAS,
+    DATE,
+    DECIMAL,
+    FLOAT,
+    INT,
+    TEXT,
+    CellError,
+    FieldType,
+    enum_of,
+)
+from coalition.storage import tables
+
+
+def _parse_area(cell: Any) -> Any:
+    try:
+        return capability_area("capability_area", str(cell))
+    except ValueError as error:
+        raise CellError(str(error).split(": ", 1)[-1]) from None
+
+
+AREA = FieldType(
+    "capability area (e.g. air_defence)",
+    _parse_area,
+    render=lambda v: v.value,
+    to_db=lambda v: v.value,
+    from_db=lambda v: capability_area("capability_area", v),
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: FieldType
+    required: bool
+    help: str
+    example: str
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str  # as typed on the command line: offers, item-types...
+    entity: str  # singular, as stored in the change log
+    record: type
+    table: Table
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    references: tuple[tuple[str, str], ...] = ()  # (column, kind that must hold the code)
+    lifecycle: str | None = None  # entity name in domain.lifecycle.TRANSITIONS
+    title: str = ""
+    list_columns: tuple[str, ...] = field(default=())
+
+    def key_of(self, row: dict[str, Any]) -> str:
+        return ":".join(str(row[k]) for k in self.key)
+
+    def to_row(self, record: Any) -> dict[str, Any]:
+        return {c.name: _to_db(c, getattr(record, c.name)) for c in self.columns}
+
+    def from_row(self, row: Any) -> Any:
+        values = {c.name: _from_db(c, row[c.name]) for c in self.columns}
+        return self.record(**values)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _to_db(column: Column, value: Any) -> Any:
+    return None if value is None else column.type.to_db(value)
+
+
+def _from_db(column: Column, value: Any) -> Any:
+    return None if value is None else column.type.from_db(value)
+
+
+def C(name: str, type_: FieldType, required: bool, help: str, example: str) -> Column:
+    return Column(name, type_, required, help, example)
+
+
+DONORS = Kind(
+    "donors", "donor", Donor, tables.donors, ("code",),
+    (
+        C("code", TEXT, True, "ISO 3166 alpha-3 (nation) or short code", "DEU"),
+        C("name", TEXT, True, "name as shown in reports", "Germany"),
+        C("kind", enum_of(DonorKind), True, "nation or organisation", "nation"),
+        C("parent_code", TEXT, False, "organisation this one belongs to (EPF belongs to EU)", ""),
+    ),
+    references=(("parent_code", "donors"),),
+    title="Donors",
+)  # fmt: skip
+
+MEMBERSHIPS = Kind(
+    "memberships", "membership", Membership, tables.memberships,
+    ("donor_code", "organisation", "joined"),
+    (
+        C("donor_code", TEXT, True, "a donor's code", "FIN"),
+        C("organisation", enum_of(Organisation), True, "NATO or EU", "NATO"),
+        C("joined", DATE, True, "first day of membership", "2023-04-04"),
+        C("left", DATE, False, "first day no longer a member (blank: still a member)", ""),
+    ),
+    references=(("donor_code", "donors"),),
+    title="Memberships",
+)  # fmt: skip
+
+GDP = Kind(
+    "gdp", "gdp", GdpFigure, tables.gdp, ("donor_code", "year"),
+    (
+        C("donor_code", TEXT, True, "a donor's code", "DEU"),
+        C("year", INT, True, "calendar year", "2024"),
+        C("amount", DECIMAL, True, "nominal GDP, current prices", "4659.929"),
+        C("currency", TEXT, True, "ISO 4217 code of the amount", "USD"),
+        C("unit", TEXT, True, "billion, million or unit", "billion"),
+        C("source", TEXT, True, "citation of the figure", "IMF WEO October 2025 (NGDPD)"),
+    ),
+    references=(("donor_code", "donors"),),
+    title="GDP",
+)  # fmt: skip
+
+RECIPIENTS = Kind(
+    "recipients", "recipient", Recipient, tables.recipients, ("code",),
+    (
+        C("code", TEXT, True, "recipient code", "UA-DEP-LVIV"),
+        C("name", TEXT, True, "name", "Lviv logistics depot"),
+        C("kind", enum_of(RecipientKind), True, "unit, depot or delivery_point", "depot"),
+        C("location", TEXT, True, "place name", "Lviv"),
+        C("latitude", FLOAT, False, "decimal degrees", "49.84"),
+        C("longitude", FLOAT, False, "decimal degrees", "24.03"),
+    ),
+    title="Recipients",
+)  # fmt: skip
+
+FAMILIES = Kind(
+    "families", "family", Family, tables.families, ("code",),
+    (
+        C("code", TEXT, True, "family code", "SPH-155"),
+        C("name", TEXT, True, "family name", "155mm self-propelled howitzer"),
+        C("capability_area", AREA, True, "capability area", "artillery"),
+    ),
+    title="Families",
+)  # fmt: skip
+
+ITEM_TYPES = Kind(
+    "item-types", "item_type", ItemType, tables.item_types, ("code",),
+    (
+        C("code", TEXT, True, "item type code", "PZH2000"),
+        C("name", TEXT, True, "item type name", "PzH 2000"),
+        C("family_code", TEXT, True, "family the item belongs to", "SPH-155"),
+        C("supply_class", enum_of(SupplyClass), True, "NATO supply class", "II"),
+        C("unit_of_issue", TEXT, False, "unit of issue (default EA)", "EA"),
+        C("nsn", TEXT, False, "NATO Stock Number 1005-12-123-4567", ""),
+        C("mass_kg", DECIMAL, False, "mass per unit, kg", "55300"),
+        C("volume_m3", DECIMAL, False, "volume per unit, cubic metres", ""),
+        C("reference_value_eur", DECIMAL, False, "reference unit value, EUR", "7800000"),
+        C("platform_code", TEXT, False, "platform it is (its own code) or serves", "PZH2000"),
+    ),
+    references=(("family_code", "families"), ("platform_code", "item-types")),
+    title="Item types",
+)  # fmt: skip
+
+COMPATIBILITY = Kind(
+    "compatibility", "compatibility", CompatibilityRule, tables.compatibility,
+    ("item_type_code", "target_kind", "target_code"),
+    (
+        C("item_type_code", TEXT, True, "item type", "AMM-155-HE"),
+        C("target_kind", enum_of(TargetKind), True, "family or platform", "family"),
+        C("target_code", TEXT, True, "family code or platform item type code", "SPH-155"),
+    ),
+    references=(("item_type_code", "item-types"),),
+    title="Compatibility rules",
+)  # fmt: skip
+
+REQUIREMENTS = Kind(
+    "requirements", "requirement", Requirement, tables.requirements, ("ref",),
+    (
+        C("ref", TEXT, True, "requirement reference", "UA-REQ-0001"),
+        C("capability_area", AREA, True, "capability area", "artillery"),
+        C("family_code", TEXT, True, "family needed", "SPH-155"),
+        C("quantity", INT, True, "units needed", "12"),
+        C("priority", INT, True, "1 (highest) to 5", "1"),
+        C("needed_by", DATE, True, "date needed", "2026-03-01"),
+        C("destination_code", TEXT, True, "recipient receiving it", "UA-DEP-LVIV"),
+        C("status", enum_of(RequirementStatus), False, "status (default draft)", "approved"),
+        C("unit", TEXT, False, "unit of the quantity (default EA)", "EA"),
+        C("platform_code", TEXT, False, "only items for this platform will do", ""),
+        C("description", TEXT, False, "free text", ""),
+    ),
+    references=(("family_code", "families"), ("destination_code", "recipients"),
+                ("platform_code", "item-types")),
+    lifecycle="requirement",
+    title="Requirements",
+)  # fmt: skip
+
+OFFERS = Kind(
+    "offers", "offer", Offer, tables.offers, ("donor_code", "external_id"),
+    (
+        C("donor_code", TEXT, True, "offering donor", "DEU"),
+        C("external_id", TEXT, True, "the donor's own reference, unique per donor", "DEU-OF-0001"),
+        C("item_type_code", TEXT, True, "item type offered", "PZH2000"),
+        C("quantity", INT, True, "units offered", "4"),
+        C("available_from", DATE, True, "first day the items can leave", "2026-02-01"),
+        C("origin", TEXT, True, "depot or hub the items leave from", "DEU"),
+        C("condition", enum_of(Condition), False, "new or used (default new)", "used"),
+        C("declared_value", DECIMAL, False, "value of the whole line in `currency`", "20000000"),
+        C("currency", TEXT, False, "ISO 4217 code (default EUR)", "EUR"),
+        C("only_for_areas", AREAS, False, "donor condition: capability areas allowed", ""),
+        C("status", enum_of(OfferStatus), False, "lifecycle status (default offered)", "offered"),
+        C("delivered_on", DATE, False, "delivery date, once delivered", ""),
+    ),
+    references=(("donor_code", "donors"), ("item_type_code", "item-types")),
+    lifecycle="offer",
+    title="Offers",
+)  # fmt: skip
+
+PLEDGES = Kind(
+    "pledges", "pledge", Pledge, tables.pledges, ("donor_code", "external_id"),
+    (
+        C("donor_code", TEXT, True, "pledging donor", "NLD"),
+        C("external_id", TEXT, True, "the donor's own reference", "NLD-FIN-2025-01"),
+        C("amount", DECIMAL, True, "amount in `currency`", "500000000"),
+        C("currency", TEXT, True, "ISO 4217 code", "EUR"),
+        C("year", INT, True, "year the money counts for", "2025"),
+        C("pledged_on", DATE, True, "date of the pledge", "2025-02-12"),
+        C("purpose", enum_of(Purpose), True, "what the money is for", "procurement"),
+        C("status", enum_of(PledgeStatus), False, "pledge, commitment or disbursed", "pledge"),
+        C("channel_code", TEXT, False, "organisation the money flows through", ""),
+        C("disbursed_on", DATE, False, "date paid, once disbursed", ""),
+    ),
+    references=(("donor_code", "donors"), ("channel_code", "donors")),
+    lifecycle="pledge",
+    title="Financial pledges",
+)  # fmt: skip
+
+FLEET = Kind(
+    "fleet", "fleet", FleetEntry, tables.fleet, ("item_type_code", "recipient_code"),
+    (
+        C("item_type_code", TEXT, True, "item type in service", "PZH2000"),
+        C("recipient_code", TEXT, True, "unit or depot operating it", "UA-ART-43"),
+        C("quantity", INT, True, "units in service", "18"),
+        C("as_of", DATE, True, "date of the count", "2026-01-01"),
+    ),
+    references=(("item_type_code", "item-types"), ("recipient_code", "recipients")),
+    title="Fleet in service",
+)  # fmt: skip
+
+# In dependency order: importing in this order never meets an unknown reference.
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (DONORS, MEMBERSHIPS, GDP, RECIPIENTS, FAMILIES, ITEM_TYPES, COMPATIBILITY,
+              REQUIREMENTS, OFFERS, PLEDGES, FLEET)
+}  # fmt: skip
+
+
+def kind_named(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise KeyError(f"unknown kind '{name}'; one of: {', '.join(KINDS)}") from None

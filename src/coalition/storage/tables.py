@@ -1,0 +1,222 @@
+"""Table definitions (SQLAlchemy Core). Alembic migrations in coalition/migrations mirror them."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeEngine
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class ExactDecimal(TypeDecorator[Decimal]):
+    """Numeric on PostgreSQL; text on SQLite, which would otherwise round money through floats."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, precision: int, scale: int) -> None:
+        super().__init__()
+        self.precision, self.scale = precision, scale
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return format(Decimal(value), "f")
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        return None if value is None else Decimal(str(value))
+
+
+CODE = String(64)
+MONEY = ExactDecimal(24, 2)
+MEASURE = ExactDecimal(24, 6)
+
+donors = Table(
+    "donors",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("parent_code", CODE, ForeignKey("donors.code"), nullable=True),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("donor_code", CODE, ForeignKey("donors.code"), primary_key=True),
+    Column("organisation", String(10), primary_key=True),
+    Column("joined", Date, primary_key=True),
+    Column("left", Date, nullable=True),
+)
+
+gdp = Table(
+    "gdp",
+    metadata,
+    Column("donor_code", CODE, ForeignKey("donors.code"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("amount", MEASURE, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("unit", String(10), nullable=False),
+    Column("source", String(500), nullable=False),
+)
+
+recipients = Table(
+    "recipients",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("location", String(200), nullable=False),
+    Column("latitude", Float, nullable=True),
+    Column("longitude", Float, nullable=True),
+)
+
+families = Table(
+    "families",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("capability_area", String(30), nullable=False),
+)
+
+item_types = Table(
+    "item_types",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("family_code", CODE, ForeignKey("families.code"), nullable=False),
+    Column("supply_class", String(4), nullable=False),
+    Column("unit_of_issue", String(64), nullable=False),
+    Column("nsn", String(16), nullable=True),
+    Column("mass_kg", MEASURE, nullable=True),
+    Column("volume_m3", MEASURE, nullable=True),
+    Column("reference_value_eur", MONEY, nullable=True),
+    Column("platform_code", CODE, nullable=True),
+)
+
+compatibility = Table(
+    "compatibility",
+    metadata,
+    Column("item_type_code", CODE, ForeignKey("item_types.code"), primary_key=True),
+    Column("target_kind", String(10), primary_key=True),
+    Column("target_code", CODE, primary_key=True),
+)
+
+requirements = Table(
+    "requirements",
+    metadata,
+    Column("ref", CODE, primary_key=True),
+    Column("capability_area", String(30), nullable=False),
+    Column("family_code", CODE, ForeignKey("families.code"), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("priority", Integer, nullable=False),
+    Column("needed_by", Date, nullable=False),
+    Column("destination_code", CODE, ForeignKey("recipients.code"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("unit", String(64), nullable=False),
+    Column("platform_code", CODE, nullable=True),
+    Column("description", String(500), nullable=False, default=""),
+)
+
+offers = Table(
+    "offers",
+    metadata,
+    Column("donor_code", CODE, ForeignKey("donors.code"), primary_key=True),
+    Column("external_id", CODE, primary_key=True),
+    Column("item_type_code", CODE, ForeignKey("item_types.code"), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("available_from", Date, nullable=False),
+    Column("origin", CODE, nullable=False),
+    Column("condition", String(10), nullable=False),
+    Column("declared_value", MONEY, nullable=True),
+    Column("currency", String(3), nullable=False),
+    Column("only_for_areas", String(300), nullable=False, default=""),
+    Column("status", String(20), nullable=False),
+    Column("delivered_on", Date, nullable=True),
+)
+
+pledges = Table(
+    "pledges",
+    metadata,
+    Column("donor_code", CODE, ForeignKey("donors.code"), primary_key=True),
+    Column("external_id", CODE, primary_key=True),
+    Column("amount", MONEY, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("pledged_on", Date, nullable=False),
+    Column("purpose", String(20), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("channel_code", CODE, ForeignKey("donors.code"), nullable=True),
+    Column("disbursed_on", Date, nullable=True),
+)
+
+fleet = Table(
+    "fleet",
+    metadata,
+    Column("item_type_code", CODE, ForeignKey("item_types.code"), primary_key=True),
+    Column("recipient_code", CODE, ForeignKey("recipients.code"), primary_key=True),
+    Column("quantity", BigInteger, nullable=False),
+    Column("as_of", Date, nullable=False),
+)
+
+# Append-only history. Each row's hash covers its content and the previous row's hash, so any
+# edit or deletion of history is detectable by `coalition history --verify`.
+change_log = Table(
+    "change_log",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Column("entity", String(30), nullable=False),
+    Column("entity_key", String(200), nullable=False),
+    Column("action", String(10), nullable=False),
+    Column("before", Text, nullable=True),
+    Column("after", Text, nullable=True),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    UniqueConstraint("hash"),
+    Index("ix_change_log_entity_key", "entity", "entity_key"),
+)
+
+# One row holding the chain's tip; updating it serialises writers on PostgreSQL.
+change_log_head = Table(
+    "change_log_head",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_hash", String(64), nullable=False),
+)
