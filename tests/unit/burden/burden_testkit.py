@@ -173,3 +173,32 @@ def usd_rates() -> DictRates:
         },
         averages={("USD", 2023): Decimal("1.25")},
     )
+
+
+def _members(organisation: str, joined: str, codes: str) -> list[Membership]:
+    return [Membership(code, organisation, date.fromisoformat(joined)) for code in codes.split()]  # type: ignore[arg-type]
+
+
+# Accession dates (NATO and EU); the UK left the EU on 31 January 2020.
+REAL_MEMBERSHIPS = (
+    *_members("NATO", "1949-08-24", "BEL CAN DNK FRA ISL ITA LUX NLD NOR PRT GBR USA"),
+    *_members("NATO", "1952-02-18", "GRC TUR"),
+    *_members("NATO", "1955-05-06", "DEU"),
+    *_members("NATO", "1982-05-30", "ESP"),
+    *_members("NATO", "1999-03-12", "CZE HUN POL"),
+    *_members("NATO", "2004-03-29", "BGR EST LVA LTU ROU SVK SVN"),
+    *_members("NATO", "2009-04-01", "ALB HRV"),
+    *_members("NATO", "2017-06-05", "MNE"),
+    *_members("NATO", "2020-03-27", "MKD"),
+    *_members("NATO", "2023-04-04", "FIN"),
+    *_members("NATO", "2024-03-07", "SWE"),
+    *_members("EU", "1958-01-01", "BEL FRA DEU ITA LUX NLD"),
+    *_members("EU", "1973-01-01", "DNK IRL"),
+    Membership("GBR", "EU", date(1973, 1, 1), left=date(2020, 2, 1)),
+    *_members("EU", "1981-01-01", "GRC"),
+    *_members("EU", "1986-01-01", "ESP PRT"),
+    *_members("EU", "1995-01-01", "AUT FIN SWE"),
+    *_members("EU", "2004-05-01", "CYP CZE EST HUN LVA LTU MLT POL SVK SVN"),
+    *_members("EU", "2007-01-01", "BGR ROU"),
+    *_members("EU", "2013-07-01", "HRV"),
+)
