@@ -103,3 +103,10 @@ def check_transition(
     ok = requested in allowed or (allow_skips and reachable(entity, current, requested))
     if not ok:
         raise IllegalTransition(entity, current, requested, allowed)
+
+
+# The date field a status change stamps, so money and deliveries carry their real dates.
+STAMPED_ON: dict[tuple[str, str], str] = {
+    ("offer", OfferStatus.DELIVERED.value): "delivered_on",
+    ("pledge", PledgeStatus.DISBURSED.value): "disbursed_on",
+}

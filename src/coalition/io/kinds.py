@@ -105,7 +105,11 @@ def C(name: str, type_: FieldType, required: bool, help: str, example: str) -> C
 
 
 DONORS = Kind(
-    "donors", "donor", Donor, tables.donors, ("code",),
+    "donors",
+    "donor",
+    Donor,
+    tables.donors,
+    ("code",),
     (
         C("code", TEXT, True, "ISO 3166 alpha-3 (nation) or short code", "DEU"),
         C("name", TEXT, True, "name as shown in reports", "Germany"),
@@ -114,10 +118,13 @@ DONORS = Kind(
     ),
     references=(("parent_code", "donors"),),
     title="Donors",
-)  # fmt: skip
+)
 
 MEMBERSHIPS = Kind(
-    "memberships", "membership", Membership, tables.memberships,
+    "memberships",
+    "membership",
+    Membership,
+    tables.memberships,
     ("donor_code", "organisation", "joined"),
     (
         C("donor_code", TEXT, True, "a donor's code", "FIN"),
@@ -127,10 +134,14 @@ MEMBERSHIPS = Kind(
     ),
     references=(("donor_code", "donors"),),
     title="Memberships",
-)  # fmt: skip
+)
 
 GDP = Kind(
-    "gdp", "gdp", GdpFigure, tables.gdp, ("donor_code", "year"),
+    "gdp",
+    "gdp",
+    GdpFigure,
+    tables.gdp,
+    ("donor_code", "year"),
     (
         C("donor_code", TEXT, True, "a donor's code", "DEU"),
         C("year", INT, True, "calendar year", "2024"),
@@ -141,10 +152,14 @@ GDP = Kind(
     ),
     references=(("donor_code", "donors"),),
     title="GDP",
-)  # fmt: skip
+)
 
 RECIPIENTS = Kind(
-    "recipients", "recipient", Recipient, tables.recipients, ("code",),
+    "recipients",
+    "recipient",
+    Recipient,
+    tables.recipients,
+    ("code",),
     (
         C("code", TEXT, True, "recipient code", "UA-DEP-LVIV"),
         C("name", TEXT, True, "name", "Lviv logistics depot"),
@@ -154,20 +169,28 @@ RECIPIENTS = Kind(
         C("longitude", FLOAT, False, "decimal degrees", "24.03"),
     ),
     title="Recipients",
-)  # fmt: skip
+)
 
 FAMILIES = Kind(
-    "families", "family", Family, tables.families, ("code",),
+    "families",
+    "family",
+    Family,
+    tables.families,
+    ("code",),
     (
         C("code", TEXT, True, "family code", "SPH-155"),
         C("name", TEXT, True, "family name", "155mm self-propelled howitzer"),
         C("capability_area", AREA, True, "capability area", "artillery"),
     ),
     title="Families",
-)  # fmt: skip
+)
 
 ITEM_TYPES = Kind(
-    "item-types", "item_type", ItemType, tables.item_types, ("code",),
+    "item-types",
+    "item_type",
+    ItemType,
+    tables.item_types,
+    ("code",),
     (
         C("code", TEXT, True, "item type code", "PZH2000"),
         C("name", TEXT, True, "item type name", "PzH 2000"),
@@ -182,10 +205,13 @@ ITEM_TYPES = Kind(
     ),
     references=(("family_code", "families"), ("platform_code", "item-types")),
     title="Item types",
-)  # fmt: skip
+)
 
 COMPATIBILITY = Kind(
-    "compatibility", "compatibility", CompatibilityRule, tables.compatibility,
+    "compatibility",
+    "compatibility",
+    CompatibilityRule,
+    tables.compatibility,
     ("item_type_code", "target_kind", "target_code"),
     (
         C("item_type_code", TEXT, True, "item type", "AMM-155-HE"),
@@ -194,10 +220,14 @@ COMPATIBILITY = Kind(
     ),
     references=(("item_type_code", "item-types"),),
     title="Compatibility rules",
-)  # fmt: skip
+)
 
 REQUIREMENTS = Kind(
-    "requirements", "requirement", Requirement, tables.requirements, ("ref",),
+    "requirements",
+    "requirement",
+    Requirement,
+    tables.requirements,
+    ("ref",),
     (
         C("ref", TEXT, True, "requirement reference", "UA-REQ-0001"),
         C("capability_area", AREA, True, "capability area", "artillery"),
@@ -211,14 +241,21 @@ REQUIREMENTS = Kind(
         C("platform_code", TEXT, False, "only items for this platform will do", ""),
         C("description", TEXT, False, "free text", ""),
     ),
-    references=(("family_code", "families"), ("destination_code", "recipients"),
-                ("platform_code", "item-types")),
+    references=(
+        ("family_code", "families"),
+        ("destination_code", "recipients"),
+        ("platform_code", "item-types"),
+    ),
     lifecycle="requirement",
     title="Requirements",
-)  # fmt: skip
+)
 
 OFFERS = Kind(
-    "offers", "offer", Offer, tables.offers, ("donor_code", "external_id"),
+    "offers",
+    "offer",
+    Offer,
+    tables.offers,
+    ("donor_code", "external_id"),
     (
         C("donor_code", TEXT, True, "offering donor", "DEU"),
         C("external_id", TEXT, True, "the donor's own reference, unique per donor", "DEU-OF-0001"),
@@ -236,10 +273,14 @@ OFFERS = Kind(
     references=(("donor_code", "donors"), ("item_type_code", "item-types")),
     lifecycle="offer",
     title="Offers",
-)  # fmt: skip
+)
 
 PLEDGES = Kind(
-    "pledges", "pledge", Pledge, tables.pledges, ("donor_code", "external_id"),
+    "pledges",
+    "pledge",
+    Pledge,
+    tables.pledges,
+    ("donor_code", "external_id"),
     (
         C("donor_code", TEXT, True, "pledging donor", "NLD"),
         C("external_id", TEXT, True, "the donor's own reference", "NLD-FIN-2025-01"),
@@ -255,10 +296,14 @@ PLEDGES = Kind(
     references=(("donor_code", "donors"), ("channel_code", "donors")),
     lifecycle="pledge",
     title="Financial pledges",
-)  # fmt: skip
+)
 
 FLEET = Kind(
-    "fleet", "fleet", FleetEntry, tables.fleet, ("item_type_code", "recipient_code"),
+    "fleet",
+    "fleet",
+    FleetEntry,
+    tables.fleet,
+    ("item_type_code", "recipient_code"),
     (
         C("item_type_code", TEXT, True, "item type in service", "PZH2000"),
         C("recipient_code", TEXT, True, "unit or depot operating it", "UA-ART-43"),
@@ -267,14 +312,25 @@ FLEET = Kind(
     ),
     references=(("item_type_code", "item-types"), ("recipient_code", "recipients")),
     title="Fleet in service",
-)  # fmt: skip
+)
 
 # In dependency order: importing in this order never meets an unknown reference.
 KINDS: dict[str, Kind] = {
     k.name: k
-    for k in (DONORS, MEMBERSHIPS, GDP, RECIPIENTS, FAMILIES, ITEM_TYPES, COMPATIBILITY,
-              REQUIREMENTS, OFFERS, PLEDGES, FLEET)
-}  # fmt: skip
+    for k in (
+        DONORS,
+        MEMBERSHIPS,
+        GDP,
+        RECIPIENTS,
+        FAMILIES,
+        ITEM_TYPES,
+        COMPATIBILITY,
+        REQUIREMENTS,
+        OFFERS,
+        PLEDGES,
+        FLEET,
+    )
+}
 
 
 def kind_named(name: str) -> Kind:

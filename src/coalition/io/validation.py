@@ -89,9 +89,15 @@ def _check_header(kind: Kind, table: Table, file: str, problems: list[Problem]) 
     for position, name in enumerate(table.header, start=1):
         if name and name not in names:
             problems.append(
-                Problem(file, 1, name, "", f"unknown column (column {position}); "
-                        f"expected some of: {', '.join(c.name for c in kind.columns)}")
-            )  # fmt: skip
+                Problem(
+                    file,
+                    1,
+                    name,
+                    "",
+                    f"unknown column (column {position}); "
+                    f"expected some of: {', '.join(c.name for c in kind.columns)}",
+                )
+            )
     missing = [c.name for c in kind.columns if c.required and c.name not in table.header]
     for name in missing:
         problems.append(Problem(file, 1, name, "", "required column is missing"))
@@ -101,8 +107,14 @@ def _check_header(kind: Kind, table: Table, file: str, problems: list[Problem]) 
     return not problems
 
 
-def _read_row(kind: Kind, file: str, number: int, cells: list[Any], positions: Mapping[str, int],
-              problems: list[Problem]) -> dict[str, Any] | None:  # fmt: skip
+def _read_row(
+    kind: Kind,
+    file: str,
+    number: int,
+    cells: list[Any],
+    positions: Mapping[str, int],
+    problems: list[Problem],
+) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     ok = True
     for column in kind.columns:
@@ -135,8 +147,9 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(getattr(value, "value", value))
 
 
-def _check_references(kind: Kind, out: Validated, file: str, known_codes: KnownCodes,
-                      keys_in_file: set[str]) -> None:  # fmt: skip
+def _check_references(
+    kind: Kind, out: Validated, file: str, known_codes: KnownCodes, keys_in_file: set[str]
+) -> None:
     targets: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
         (column, (lambda _row, t=target: t)) for column, target in kind.references
     ]
@@ -160,9 +173,14 @@ def _check_references(kind: Kind, out: Validated, file: str, known_codes: KnownC
             target = target_of(row)
             if value not in codes(target):
                 out.problems.append(
-                    Problem(file, out.row_numbers[index], column, str(value),
-                            f"unknown {target[:-1].replace('-', ' ')} code")
-                )  # fmt: skip
+                    Problem(
+                        file,
+                        out.row_numbers[index],
+                        column,
+                        str(value),
+                        f"unknown {target[:-1].replace('-', ' ')} code",
+                    )
+                )
                 bad.append(index)
     _drop(out, bad)
 

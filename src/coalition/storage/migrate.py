@@ -32,3 +32,11 @@ def downgrade(engine: Engine, revision: str) -> None:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
         connection.commit()
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+    assert head is not None
+    return head

@@ -75,7 +75,9 @@ def penalty_aware_greedy(t: PairTable) -> FloatArray:
     group = t.group[order]
     opened = np.zeros(t.group_penalty.size, dtype=bool)
     opened[t.group[(t.group >= 0) & (t.lower > 0)]] = True
-    free = (group < 0) | opened[np.maximum(group, 0)]
+    free = group < 0
+    if opened.size:
+        free |= opened[np.maximum(group, 0)]
     _fill(t, order[free].tolist(), x, offer_left, req_left, commit=True)
 
     # Pairs of each closed group, in greedy order.
@@ -99,7 +101,7 @@ def penalty_aware_greedy(t: PairTable) -> FloatArray:
     pinned = np.zeros(t.group_penalty.size, dtype=bool)
     pinned[t.group[grouped & (t.lower > 0)]] = True
     drop = (realised <= t.group_penalty) & ~pinned & opened
-    if drop.any():
+    if drop.size and drop.any():
         mask = grouped & drop[np.maximum(t.group, 0)]
         result[mask] = t.lower[mask]
     return result

@@ -70,7 +70,7 @@ class Pin:
 class Parameters:
     """Objective weights, rule parameters and solver limits (documented in docs/allocation.md)."""
 
-    priority_weights: Mapping[int, float] = DEFAULT_PRIORITY_WEIGHTS
+    priority_weights: Mapping[int, float] = field(default_factory=lambda: DEFAULT_PRIORITY_WEIGHTS)
     grace_days: int = 90
     new_type_penalty: float = 4.0
     new_type_penalty_by_family: Mapping[str, float] = field(
@@ -118,7 +118,7 @@ class Snapshot:
 
     def families_served(self, item_type: str) -> frozenset[str]:
         """The requirement families an item type serves: its own plus the compatibility rules."""
-        own = {t.code: t.family for t in self.item_types}.get(item_type)
+        own = next((t.family for t in self.item_types if t.code == item_type), None)
         extra = self.compatibility.get(item_type, frozenset())
         return extra | {own} if own is not None else frozenset(extra)
 

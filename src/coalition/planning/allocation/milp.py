@@ -23,8 +23,9 @@ SOLVER_NAME = "HiGHS"
 
 
 def solver_version() -> str:
-    h = highspy.Highs()
-    return f"{SOLVER_NAME} {h.version()}"
+    core = highspy._core
+    version = f"{core.HIGHS_VERSION_MAJOR}.{core.HIGHS_VERSION_MINOR}.{core.HIGHS_VERSION_PATCH}"
+    return f"{SOLVER_NAME} {version}"
 
 
 @dataclass(frozen=True)

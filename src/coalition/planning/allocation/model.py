@@ -71,7 +71,7 @@ def _grouped_rows(
     n_g = t.group_penalty.size
     keys, row = np.unique(owner[grouped] * n_g + t.group[grouped], return_inverse=True)
     row = row.reshape(-1)
-    big_m = np.minimum(own_cap[keys // n_g], np.bincount(row, weights=other_cap))
+    big_m = np.minimum(own_cap[keys // n_g], np.bincount(row, weights=other_cap[grouped]))
     rows = np.concatenate([row, np.arange(keys.size)])
     cols = np.concatenate([grouped, t.n_pairs + keys % n_g])
     values = np.concatenate([np.ones(grouped.size), -big_m])

@@ -106,7 +106,9 @@ def build_pairs(snapshot: Snapshot) -> PairTable:
     chunks_r: list[IntArray] = []
     for code, t in type_index.items():
         these_offers = offers_by_type[type_starts[t] : type_starts[t + 1]]
-        for family in sorted(snapshot.families_served(code)):
+        own = types[code].family if code in types else None
+        served = snapshot.compatibility.get(code, frozenset()) | ({own} if own else set())
+        for family in sorted(served):
             f = family_index.get(family)
             if f is None:
                 continue

@@ -1,0 +1,12 @@
+"""The `coalition` command: thin wrappers that parse, call a service and render."""
+
+from __future__ import annotations
+
+import sys
+
+from coalition.cli import ledger as _ledger  # noqa: F401  (registers commands)
+from coalition.cli.app import app
+
+
+def main() -> None:
+    sys.exit(app())

@@ -1,0 +1,221 @@
+"""Ledger commands: init, import, export, template, list, show, history, set-status, status."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coalition.cli.app import actor, app, handles_errors
+from coalition.cli.progress import ProgressBar
+from coalition.cli.render import as_json, say, table
+from coalition.domain.coverage import AreaCoverage
+from coalition.io.kinds import KINDS
+from coalition.services import coverage, ledger
+from coalition.services.database import default_engine, unit_of_work
+from coalition.storage import migrate
+from coalition.storage.changelog import verify_chain
+
+KIND_HELP = "one of: " + ", ".join(KINDS)
+Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
+
+
+@app.command()
+@handles_errors
+def init() -> None:
+    """Create or upgrade the database schema (safe to run again)."""
+    engine = default_engine()
+    migrate.upgrade(engine)
+    say(f"database ready at {engine.url.render_as_string(hide_password=True)}")
+
+
+@app.command("import")
+@handles_errors
+def import_(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file in the kind's template")],
+    json_out: Json = False,
+) -> None:
+    """Import a spreadsheet: every problem is listed, and either all rows land or none."""
+    with unit_of_work(actor()) as uow, ProgressBar() as bar:
+        result = ledger.import_file(uow, kind, file, bar)
+    if json_out:
+        as_json(result.__dict__)
+        return
+    say(
+        f"{result.kind}: {result.created} created, {result.updated} updated, "
+        f"{result.unchanged} unchanged (batch {result.batch_id})"
+    )
+
+
+@app.command()
+@handles_errors
+def export(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file to write")],
+) -> None:
+    """Export a registry in its import template (re-importing it changes nothing)."""
+    with unit_of_work(actor()) as uow:
+        count = ledger.export_file(uow, kind, file)
+    say(f"{count} {kind} written to {file}")
+
+
+@app.command()
+@handles_errors
+def template(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file to write")],
+) -> None:
+    """Write an empty import template (the header row) for a registry."""
+    ledger.write_template(kind, file)
+    say(f"template for {kind} written to {file} (columns: see docs/formats.md)")
+
+
+@app.command("list")
+@handles_errors
+def list_(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    where: Annotated[
+        list[str] | None, typer.Option("--where", "-w", help="filter COLUMN=VALUE (repeatable)")
+    ] = None,
+    limit: Annotated[int, typer.Option(help="at most this many rows (0: all)")] = 50,
+    json_out: Json = False,
+) -> None:
+    """List records of a registry, optionally filtered (e.g. -w status=approved)."""
+    filters = {}
+    for item in where or []:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"'{item}' is not COLUMN=VALUE", param_hint="--where")
+        filters[name.strip()] = value.strip()
+    with unit_of_work(actor()) as uow:
+        rows = ledger.list_records(uow, kind, filters, limit or None)
+    if json_out:
+        as_json(rows)
+        return
+    spec = ledger.resolve_kind(kind)
+    shown = [
+        dict(zip([c.name for c in spec.columns], ledger.render_row(spec, r), strict=True))
+        for r in rows
+    ]
+    table(f"{spec.title} ({len(rows)} shown)", shown)
+
+
+@app.command()
+@handles_errors
+def show(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    key: Annotated[str, typer.Argument(help="the record's key; composite keys joined by ':'")],
+    json_out: Json = False,
+) -> None:
+    """Show one record."""
+    with unit_of_work(actor()) as uow:
+        row = ledger.get_record(uow, kind, key)
+    if json_out:
+        as_json(row)
+        return
+    spec = ledger.resolve_kind(kind)
+    cells = ledger.render_row(spec, row)
+    fields = [{"field": c.name, "value": v} for c, v in zip(spec.columns, cells, strict=True)]
+    table(f"{spec.entity.replace('_', ' ')} {key}", fields)
+
+
+@app.command()
+@handles_errors
+def history(
+    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    key: Annotated[str | None, typer.Argument(help="the record's key")] = None,
+    verify: Annotated[bool, typer.Option(help="check the whole change log's hash chain")] = False,
+    json_out: Json = False,
+) -> None:
+    """Show every change to a record: who, when, batch, before and after."""
+    with unit_of_work(actor()) as uow:
+        if verify:
+            count, problems = verify_chain(uow.connection)
+            for problem in problems:
+                say(f"[red]{problem}[/]")
+            say(f"{count} change-log entries checked, {len(problems)} problem(s)")
+            if problems:
+                raise typer.Exit(1)
+            return
+        if key is None:
+            raise typer.BadParameter("give the record's key, or --verify", param_hint="KEY")
+        entries = ledger.history(uow, kind, key)
+    if json_out:
+        as_json(entries)
+        return
+    rows = [
+        {
+            "when": e["at"],
+            "who": e["actor"],
+            "batch": e["batch_id"][:12],
+            "action": e["action"],
+            "changed": _changed_fields(e["before"], e["after"]),
+        }
+        for e in entries
+    ]
+    table(f"history of {kind} {key}", rows)
+
+
+def _changed_fields(before: str | None, after: str | None) -> str:
+    import json
+
+    old = json.loads(before) if before else {}
+    new = json.loads(after) if after else {}
+    if not old:
+        return "created"
+    parts = [f"{k}: {old.get(k)} → {new.get(k)}" for k in sorted(new) if old.get(k) != new.get(k)]
+    return "; ".join(parts) or "no field changed"
+
+
+@app.command("set-status")
+@handles_errors
+def set_status(
+    kind: Annotated[str, typer.Argument(help="requirements, offers or pledges")],
+    key: Annotated[str, typer.Argument(help="the record's key")],
+    status: Annotated[str, typer.Argument(help="the next status")],
+    on: Annotated[str | None, typer.Option(help="date of a delivery/disbursement")] = None,
+) -> None:
+    """Move a record one legal step along its lifecycle (e.g. offered → accepted)."""
+    when = date.fromisoformat(on) if on else None
+    with unit_of_work(actor()) as uow:
+        after = ledger.change_status(uow, kind, key, status, when)
+    say(f"{kind} {key} is now {after['status']}")
+
+
+@app.command()
+@handles_errors
+def status(json_out: Json = False) -> None:
+    """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
+    with unit_of_work(actor()) as uow:
+        rows = coverage.coverage_rows(uow)
+    if json_out:
+        as_json([r.as_dict() for r in rows])
+        return
+    render_coverage(rows)
+
+
+def render_coverage(rows: list[AreaCoverage]) -> None:
+    def millions(value: Decimal) -> str:
+        return f"{value / 1_000_000:,.1f}"
+
+    shown = [
+        {
+            "capability area": r.capability_area.replace("_", " "),
+            "lines": r.requirement_lines,
+            "required": millions(r.required_eur),
+            "offered": millions(r.offered_eur),
+            "accepted": millions(r.accepted_eur),
+            "delivered": millions(r.delivered_eur),
+            "coverage": f"{100 * r.coverage:.1f} %",
+        }
+        for r in rows
+    ]
+    table(
+        "Coverage by capability area (EUR million; coverage = accepted or delivered ÷ required)",
+        shown,
+        right=("lines", "required", "offered", "accepted", "delivered", "coverage"),
+    )

@@ -1,0 +1,154 @@
+"""Burden-sharing charts (Altair → Vega-Lite), rendered offline by vl-convert.
+
+``save_chart`` writes SVG, PNG or self-contained HTML (the Vega JavaScript inlined), so
+nothing is fetched from a CDN when the file is opened.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import altair as alt
+import vl_convert
+
+from coalition.planning.burden import BurdenReport
+
+BILLION = Decimal(10) ** 9
+# Financial purposes first, in-kind equipment last; colours stay fixed across charts.
+CATEGORY_LABELS = {
+    "procurement": "Financial: procurement",
+    "training": "Financial: training",
+    "sustainment": "Financial: sustainment",
+    "industry": "Financial: defence industry",
+    "trust_fund": "Financial: NATO trust funds",
+    "equipment": "In kind: equipment",
+}
+CATEGORY_COLOURS = ["#1f77b4", "#6baed6", "#9ecae1", "#17becf", "#9467bd", "#ff7f0e"]
+FAIR_SHARE_COLOUR = "#222222"
+
+
+def _bn(amount: Decimal) -> float:
+    return float(amount / BILLION)
+
+
+def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
+    """Delivered by category per participating ally against its fair share, largest first."""
+    allies = [row for row in report.donors if row.participant]
+    order = [row.name for row in allies]  # the report lists largest fair share first
+    delivered = [
+        {
+            "ally": row.name,
+            "category": CATEGORY_LABELS.get(category, category),
+            "order": list(CATEGORY_LABELS).index(category) if category in CATEGORY_LABELS else 99,
+            "eur_bn": _bn(eur),
+        }
+        for row in allies
+        for category, eur in row.delivered_by_category.items()
+        if eur
+    ]
+    shares = [
+        {
+            "ally": row.name,
+            "fair_share_bn": _bn(row.fair_share or Decimal(0)),
+            "label_at": _bn(max(row.fair_share or Decimal(0), row.totals.delivered)),
+            "attained": f"{row.delivered_pct_of_fair_share or 0:.0f}%",
+        }
+        for row in allies
+    ]
+    y = alt.Y("ally:N", sort=order, title=None)
+    scale = alt.Scale(domain=list(CATEGORY_LABELS.values()), range=CATEGORY_COLOURS)
+    bars = (
+        alt.Chart(alt.Data(values=delivered))
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("sum(eur_bn):Q", title="EUR billion delivered"),
+            color=alt.Color("category:N", scale=scale, title="Delivered"),
+            order=alt.Order("order:Q"),
+            tooltip=["ally:N", "category:N", alt.Tooltip("eur_bn:Q", format=",.3f")],
+        )
+        .properties(name="delivered")
+    )
+    ticks = (
+        alt.Chart(alt.Data(values=shares))
+        .mark_tick(color=FAIR_SHARE_COLOUR, thickness=2, size=14)
+        .encode(
+            y=y,
+            x=alt.X("fair_share_bn:Q"),
+            tooltip=["ally:N", alt.Tooltip("fair_share_bn:Q", format=",.3f", title="fair share")],
+        )
+        .properties(name="fair_share")
+    )
+    labels = (
+        alt.Chart(alt.Data(values=shares))
+        .mark_text(align="left", dx=6, fontSize=10, color="#444")
+        .encode(y=y, x=alt.X("label_at:Q"), text="attained:N")
+        .properties(name="attained")
+    )
+    return alt.layer(bars, ticks, labels).properties(
+        width=width,
+        height=alt.Step(16),
+        title={
+            "text": f"Delivered vs fair share, {report.year} (EUR billion)",
+            "subtitle": (
+                f"Tick: fair share of EUR {_bn(report.baseline.amount):g} bn by "
+                f"{report.baseline.gdp_year} GDP; label: delivered as % of fair share"
+            ),
+        },
+    )
+
+
+def cumulative_deliveries_chart(report: BurdenReport, top: int = 5, width: int = 560) -> alt.Chart:
+    """Cumulative deliveries over the year: the coalition and its ``top`` largest givers."""
+    counted = [
+        line
+        for line in report.lines
+        if line.counted and not line.internal and line.delivered_value and line.delivered_on
+    ]
+    names = {row.code: row.name for row in report.donors}
+    delivered = {row.code: row.totals.delivered for row in report.donors}
+    leaders = sorted(delivered, key=lambda code: (-delivered[code], code))[:top]
+    by_series: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for line in counted:
+        assert line.delivered_value is not None and line.delivered_on is not None
+        day = line.delivered_on.isoformat()
+        by_series["Coalition"][day] += line.delivered_value.eur
+        if line.donor_code in leaders:
+            by_series[names.get(line.donor_code, line.donor_code)][day] += line.delivered_value.eur
+    points = []
+    for series, per_day in by_series.items():
+        running = Decimal(0)
+        for day in sorted(per_day):
+            running += per_day[day]
+            points.append({"series": series, "date": day, "cumulative_bn": _bn(running)})
+    series_order = ["Coalition", *(names.get(code, code) for code in leaders)]
+    return (
+        alt.Chart(alt.Data(values=points))
+        .mark_line(interpolate="step-after", point=True)
+        .encode(
+            x=alt.X("date:T", title="Delivery date"),
+            y=alt.Y("cumulative_bn:Q", title="EUR billion delivered (cumulative)"),
+            color=alt.Color("series:N", sort=series_order, title=None),
+            tooltip=["series:N", "date:T", alt.Tooltip("cumulative_bn:Q", format=",.3f")],
+        )
+        .properties(width=width, height=300, title=f"Cumulative deliveries, {report.year}")
+    )
+
+
+def save_chart(chart: alt.TopLevelMixin, path: Path | str, png_scale: float = 2.0) -> Path:
+    """Write ``chart`` as .svg, .png or offline .html, chosen by the file suffix."""
+    path = Path(path)
+    spec: dict[str, Any] = chart.to_dict()
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        path.write_text(vl_convert.vegalite_to_svg(spec), encoding="utf-8")
+    elif suffix == ".png":
+        path.write_bytes(vl_convert.vegalite_to_png(spec, scale=png_scale))
+    elif suffix == ".html":
+        path.write_text(vl_convert.vegalite_to_html(spec, bundle=True), encoding="utf-8")
+    else:
+        raise ValueError(f"{path.name}: choose .svg, .png or .html")
+    return path

@@ -1,0 +1,1 @@
+"""Allocation planner (being built)."""

@@ -1,0 +1,258 @@
+"""`allocate(snapshot) -> Plan`: the planner's single entry point (pure: no I/O, no database)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import date
+from typing import Literal
+
+import numpy as np
+
+from .components import split_components
+from .greedy import greedy_plan, penalty_aware_greedy
+from .inputs import Snapshot, parameters_as_dict, snapshot_hash
+from .milp import ComponentOutcome, solver_version
+from .model import LINKING_DEFAULT, Linking
+from .pairs import FloatArray, PairTable, build_pairs, main_objective
+from .parallel import Task, run_parallel, run_task
+from .plan import (
+    AreaCoverage,
+    Assignment,
+    ComponentSummary,
+    Plan,
+    PlanStatus,
+    RequirementCoverage,
+)
+from .validate import validate_snapshot
+
+Method = Literal["milp", "greedy"]
+# Below this many pairs, worker start-up costs more than it saves.
+PARALLEL_MIN_PAIRS = 20_000
+# Small components are batched into one task until a task holds this many pairs.
+TASK_MIN_PAIRS = 2_000
+
+
+def allocate(
+    snapshot: Snapshot,
+    method: Method = "milp",
+    *,
+    linking: Linking = LINKING_DEFAULT,
+    workers: int | None = None,
+) -> Plan:
+    """Build the best plan for the snapshot (or the greedy plan with `method="greedy"`).
+
+    Never raises on bad input: an impossible pin or malformed snapshot gives a plan with
+    status `invalid_input` and the reasons in `messages`.
+    """
+    started = time.perf_counter()
+    params = snapshot.parameters
+    header = {
+        "method": method,
+        "parameters": parameters_as_dict(params),
+        "solver": solver_version() if method == "milp" else "greedy",
+        "snapshot_hash": snapshot_hash(snapshot),
+    }
+    errors = validate_snapshot(snapshot)
+    if errors:
+        return Plan(
+            status=PlanStatus.INVALID_INPUT,
+            objective=0.0,
+            best_bound=None,
+            gap=None,
+            build_seconds=time.perf_counter() - started,
+            solve_seconds=0.0,
+            messages=tuple(errors),
+            **header,  # type: ignore[arg-type]
+        )
+    table = build_pairs(snapshot)
+    if not snapshot.requirements or not snapshot.offers:
+        x = np.zeros(0)
+        return _assemble(snapshot, table, x, PlanStatus.EMPTY, 0.0, started, 0.0, (), header)
+    if method == "greedy":
+        build = time.perf_counter() - started
+        x = greedy_plan(table)
+        return _assemble(snapshot, table, x, PlanStatus.GREEDY, None, started, build, (), header)
+
+    parts = split_components(table)
+    tables = [table.subset(p) for p in parts]
+    build = time.perf_counter() - started
+    outcomes = _solve_components(tables, snapshot, workers, started)
+    x = np.zeros(table.n_pairs)
+    summaries = []
+    for k, (pairs, outcome) in enumerate(zip(parts, outcomes, strict=True)):
+        x[pairs] = outcome.x
+        build += outcome.build_seconds
+        summaries.append(
+            ComponentSummary(
+                index=k,
+                offers=int(tables[k].offer_quantity.size),
+                requirements=int(tables[k].requirement_quantity.size),
+                pairs=outcome.n_pairs,
+                binaries=outcome.n_groups,
+                status=outcome.status,
+                objective=outcome.objective,
+                bound=outcome.bound,
+                seconds=outcome.build_seconds + outcome.solve_seconds,
+            )
+        )
+    statuses = {o.status for o in outcomes}
+    if "infeasible" in statuses:
+        status = PlanStatus.INFEASIBLE
+    elif "solver_error" in statuses:
+        status = PlanStatus.SOLVER_ERROR
+    elif "greedy_fallback" in statuses:
+        status = PlanStatus.GREEDY_FALLBACK
+    elif "time_limit_feasible" in statuses:
+        status = PlanStatus.TIME_LIMIT_FEASIBLE
+    else:
+        status = PlanStatus.OPTIMAL
+    bound_sum = float(sum(o.bound for o in outcomes))
+    bound = bound_sum if np.isfinite(bound_sum) else None
+    return _assemble(
+        snapshot,
+        table,
+        x,
+        status,
+        bound,
+        started,
+        build,
+        tuple(summaries),
+        header,
+        messages=tuple(
+            f"component {k}: {o.detail}"
+            for k, o in enumerate(outcomes)
+            if o.status not in ("optimal", "time_limit_feasible")
+        ),
+    )
+
+
+def _solve_components(
+    tables: list[PairTable], snapshot: Snapshot, workers: int | None, started: float
+) -> list[ComponentOutcome]:
+    params = snapshot.parameters
+    n_workers = params.workers if workers is None else workers
+    soft_deadline = started + params.time_limit_s
+    tasks: list[Task] = []
+    batch: list[int] = []
+    batch_pairs = 0
+    for k, t in enumerate(tables):
+        batch.append(k)
+        batch_pairs += t.n_pairs
+        if batch_pairs >= TASK_MIN_PAIRS or k == len(tables) - 1:
+            tasks.append(
+                Task(
+                    index=len(tasks),
+                    tables=tuple(tables[i] for i in batch),
+                    time_limit=params.time_limit_s,
+                    mip_gap=params.mip_gap,
+                    epsilon=params.tie_break_epsilon,
+                    linking=LINKING_DEFAULT,
+                )
+            )
+            batch, batch_pairs = [], 0
+    total_pairs = sum(t.n_pairs for t in tables)
+    if n_workers <= 1 or total_pairs < PARALLEL_MIN_PAIRS or len(tasks) == 1:
+        results: dict[int, list[ComponentOutcome] | str] = {}
+        for task in tasks:
+            remaining = max(soft_deadline - time.perf_counter(), 0.05)
+            results[task.index] = run_task(Task(**{**task.__dict__, "time_limit": remaining}))
+    else:
+        hard_deadline = soft_deadline + max(2.0, 0.1 * params.time_limit_s)
+        results = run_parallel(tasks, n_workers, soft_deadline, hard_deadline)
+
+    outcomes: list[ComponentOutcome] = []
+    for task in tasks:
+        result = results[task.index]
+        if isinstance(result, str):
+            outcomes += [_greedy_fallback(t, result) for t in task.tables]
+        else:
+            outcomes += result
+    return outcomes
+
+
+def _greedy_fallback(t: PairTable, reason: str) -> ComponentOutcome:
+    x = penalty_aware_greedy(t)
+    return ComponentOutcome(
+        status="greedy_fallback",
+        x=x,
+        objective=main_objective(t, x),
+        bound=float("inf"),
+        build_seconds=0.0,
+        solve_seconds=0.0,
+        nodes=0,
+        n_pairs=t.n_pairs,
+        n_groups=int(t.group_penalty.size),
+        detail=reason,
+    )
+
+
+def _assemble(
+    snapshot: Snapshot,
+    table: PairTable,
+    x: FloatArray,
+    status: PlanStatus,
+    bound: float | None,
+    started: float,
+    build_seconds: float,
+    components: tuple[ComponentSummary, ...],
+    header: dict[str, object],
+    messages: tuple[str, ...] = (),
+) -> Plan:
+    reqs, offers = snapshot.requirements, snapshot.offers
+    objective = main_objective(table, x) if table.n_pairs else 0.0
+    used = np.flatnonzero(x > 0)
+    assignments = tuple(
+        Assignment(
+            offer_id=offers[int(table.offer[p])].id,
+            requirement_id=reqs[int(table.requirement[p])].id,
+            quantity=float(x[p]),
+            arrival=date.fromordinal(int(table.arrival[p])),
+            lateness_factor=float(table.factor[p]),
+            value=float(table.value[p] * x[p]),
+        )
+        for p in used.tolist()
+    )
+    groups = np.unique(table.group[used][table.group[used] >= 0])
+    new_types = tuple(
+        sorted((table.group_family[g], table.group_item_type[g]) for g in groups.tolist())
+    )
+    served = np.bincount(table.requirement[used], x[used], len(reqs)) if reqs else np.zeros(0)
+    coverage = tuple(
+        RequirementCoverage(
+            requirement_id=r.id,
+            capability_area=r.capability_area,
+            priority=r.priority,
+            quantity=r.quantity,
+            covered_before=0.0,
+            covered_after=float(min(served[i] / r.quantity, 1.0)),
+        )
+        for i, r in enumerate(reqs)
+    )
+    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    for c in coverage:
+        w = snapshot.parameters.weight(c.priority)
+        acc = weights[c.capability_area]
+        acc[0] += 1
+        acc[1] += w
+        acc[2] += w * c.covered_after
+    areas = tuple(
+        AreaCoverage(area, int(n), 0.0, covered / total if total else 0.0)
+        for area, (n, total, covered) in sorted(weights.items())
+    )
+    gap = None if bound is None else max(bound - objective, 0.0) / max(abs(objective), 1e-9)
+    return Plan(
+        status=status,
+        objective=objective,
+        best_bound=bound,
+        gap=gap,
+        build_seconds=build_seconds,
+        solve_seconds=time.perf_counter() - started - build_seconds,
+        assignments=assignments,
+        new_types=new_types,
+        requirement_coverage=coverage,
+        area_coverage=areas,
+        components=components,
+        messages=messages,
+        **header,  # type: ignore[arg-type]
+    )

@@ -1,0 +1,21 @@
+"""Errors services raise for interfaces to report (one line each, or a list of problems)."""
+
+from __future__ import annotations
+
+from coalition.io.validation import Problem
+
+
+class ServiceError(Exception):
+    """A request that cannot be done as asked; the message says why."""
+
+
+class NotFound(ServiceError):
+    pass
+
+
+class ImportRejected(ServiceError):
+    """The file has problems; nothing was written."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(f"{len(problems)} problem(s) found; nothing was imported")

@@ -1,0 +1,185 @@
+"""Ledger use cases: import, export, read, history and lifecycle changes of any registry."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from coalition.domain.errors import DomainError
+from coalition.domain.lifecycle import STAMPED_ON, check_transition
+from coalition.io.kinds import KINDS, Kind, kind_named
+from coalition.io.spreadsheets import UnreadableFile, read_table, write_table
+from coalition.io.validation import Problem, validate
+from coalition.services.errors import ImportRejected, NotFound, ServiceError
+from coalition.services.progress import NoProgress, Progress
+from coalition.storage.changelog import Change
+from coalition.storage.repository import Repository
+from coalition.storage.tables import change_log
+from coalition.storage.unit_of_work import UnitOfWork
+
+WRITE_CHUNK = 5_000
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    kind: str
+    created: int
+    updated: int
+    unchanged: int
+    batch_id: str
+
+
+def resolve_kind(name: str) -> Kind:
+    try:
+        return kind_named(name)
+    except KeyError as error:
+        raise ServiceError(str(error.args[0])) from None
+
+
+def import_file(
+    uow: UnitOfWork, kind_name: str, path: Path, progress: Progress | None = None
+) -> ImportResult:
+    """Validate every row, then write all of them or none; idempotent by each row's key."""
+    kind = resolve_kind(kind_name)
+    progress = progress or NoProgress()
+    try:
+        table = read_table(path)
+    except UnreadableFile as error:
+        raise ImportRejected(
+            [Problem(str(path), 0, "", "", str(error).split(": ", 1)[-1])]
+        ) from None
+    repository = Repository(uow.connection, kind)
+    existing = repository.rows_by_key()
+    statuses = {key: row["status"] for key, row in existing.items()} if kind.lifecycle else None
+
+    def known(target: str) -> set[str]:
+        return (
+            set(existing)
+            if target == kind.name
+            else Repository(uow.connection, KINDS[target]).keys()
+        )
+
+    progress.start(f"validating {path.name}", table.row_count)
+    validated = validate(kind, table, known, statuses, on_row=progress.advance)
+    if validated.problems:
+        raise ImportRejected(validated.problems)
+
+    inserts, updates, changes = [], [], []
+    for row in validated.rows:
+        key = kind.key_of(row)
+        before = existing.get(key)
+        if before is None:
+            inserts.append(row)
+            changes.append(Change(kind.entity, key, "create", None, row))
+        elif _differs(before, row):
+            updates.append(row)
+            changes.append(Change(kind.entity, key, "update", before, row))
+    progress.start(f"writing {kind.name}", len(inserts) + len(updates))
+    for start in range(0, len(inserts), WRITE_CHUNK):
+        chunk = inserts[start : start + WRITE_CHUNK]
+        repository.insert(chunk)
+        progress.advance(len(chunk))
+    for start in range(0, len(updates), WRITE_CHUNK):
+        chunk = updates[start : start + WRITE_CHUNK]
+        repository.update(chunk)
+        progress.advance(len(chunk))
+    uow.changes.record(changes)
+    uow.commit()
+    unchanged = len(validated.rows) - len(inserts) - len(updates)
+    return ImportResult(kind.name, len(inserts), len(updates), unchanged, uow.batch_id)
+
+
+def _differs(stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
+    return any(stored.get(name) != value for name, value in incoming.items())
+
+
+def export_file(uow: UnitOfWork, kind_name: str, path: Path) -> int:
+    """Write every record of a registry in its import template's columns (round-trips)."""
+    kind = resolve_kind(kind_name)
+    rows = Repository(uow.connection, kind).list({})
+    header = [c.name for c in kind.columns]
+    write_table(path, header, (render_row(kind, row) for row in rows))
+    return len(rows)
+
+
+def render_row(kind: Kind, row: Mapping[str, Any]) -> list[str]:
+    cells = []
+    for column in kind.columns:
+        value = row[column.name]
+        cells.append("" if value is None else column.type.render(column.type.from_db(value)))
+    return cells
+
+
+def write_template(kind_name: str, path: Path) -> None:
+    kind = resolve_kind(kind_name)
+    write_table(path, [c.name for c in kind.columns], [])
+
+
+def list_records(
+    uow: UnitOfWork, kind_name: str, filters: Mapping[str, str], limit: int | None = None
+) -> list[dict[str, Any]]:
+    kind = resolve_kind(kind_name)
+    typed = {}
+    for name, text in filters.items():
+        if name not in {c.name for c in kind.columns}:
+            raise ServiceError(f"{kind.name} has no column '{name}'")
+        typed[name] = kind.column(name).type.to_db(kind.column(name).type.parse(text))
+    return Repository(uow.connection, kind).list(typed, limit)
+
+
+def get_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, Any]:
+    kind = resolve_kind(kind_name)
+    try:
+        row = Repository(uow.connection, kind).get(key)
+    except ValueError:
+        row = None
+    if row is None:
+        shape = ":".join(kind.key)
+        raise NotFound(f"no {kind.entity.replace('_', ' ')} '{key}' (key: {shape})")
+    return row
+
+
+def history(uow: UnitOfWork, kind_name: str, key: str) -> list[dict[str, Any]]:
+    kind = resolve_kind(kind_name)
+    query = (
+        select(change_log)
+        .where(change_log.c.entity == kind.entity, change_log.c.entity_key == key)
+        .order_by(change_log.c.id)
+    )
+    entries = [dict(r) for r in uow.connection.execute(query).mappings()]
+    if not entries:
+        get_record(uow, kind_name, key)  # says "not found" when the record never existed
+    return entries
+
+
+def change_status(
+    uow: UnitOfWork, kind_name: str, key: str, status: str, on: date | None = None
+) -> dict[str, Any]:
+    """One legal lifecycle step (e.g. offered → accepted), recorded in the change log.
+
+    Steps that have a date (delivered, disbursed) stamp it: `on`, or today.
+    """
+    kind = resolve_kind(kind_name)
+    if kind.lifecycle is None:
+        raise ServiceError(f"{kind.name} have no lifecycle")
+    before = get_record(uow, kind_name, key)
+    try:
+        check_transition(kind.lifecycle, before["status"], status)
+        after = {**before, "status": status}
+        stamped = STAMPED_ON.get((kind.lifecycle, status))
+        if stamped:
+            after[stamped] = on or date.today()
+        kind.from_row(after)  # the record's own rules still hold (e.g. delivered_on)
+    except DomainError as error:
+        raise ServiceError(str(error)) from None
+    if after == before:
+        return before
+    Repository(uow.connection, kind).update([after])
+    uow.changes.record([Change(kind.entity, key, "update", before, after)])
+    uow.commit()
+    return after
