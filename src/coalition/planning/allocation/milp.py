@@ -9,7 +9,7 @@ fixed (simplex → vertex) and, only if that still fails, the MIP with integer x
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -55,11 +55,10 @@ def _new_highs(time_limit: float, mip_gap: float) -> highspy.Highs:
 
 
 def _pass(h: highspy.Highs, m: MilpArrays, col_lower: FloatArray, col_upper: FloatArray) -> None:
-    a = m.matrix
     status = h.passModel(
         m.n_cols,
-        a.shape[0],
-        a.nnz,
+        m.n_rows,
+        m.a_value.size,
         1,  # column-wise
         -1,  # maximise
         0.0,
@@ -68,9 +67,9 @@ def _pass(h: highspy.Highs, m: MilpArrays, col_lower: FloatArray, col_upper: Flo
         col_upper,
         m.row_lower,
         m.row_upper,
-        a.indptr.astype(np.int32),
-        a.indices.astype(np.int32),
-        a.data,
+        m.a_start,
+        m.a_index,
+        m.a_value,
         m.integrality,
     )
     if status == highspy.HighsStatus.kError:
@@ -114,7 +113,7 @@ def _solve_fixed_y(
     h = _new_highs(60.0, 1e-9)
     h.setOptionValue("solver", "choose" if integer_x else "simplex")
     integrality = fixed.integrality if integer_x else np.zeros(m.n_cols, np.int32)
-    _pass(h, MilpArrays(**{**fixed.__dict__, "integrality": integrality}), lower, upper)
+    _pass(h, replace(fixed, integrality=integrality), lower, upper)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None

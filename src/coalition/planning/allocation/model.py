@@ -16,7 +16,6 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
 
 from .pairs import FloatArray, IntArray, PairTable
 
@@ -35,12 +34,18 @@ class MilpArrays:
     col_upper: FloatArray
     row_lower: FloatArray
     row_upper: FloatArray
-    matrix: sp.csc_matrix
+    a_start: npt.NDArray[np.int32]  # CSC column starts (length n_cols + 1)
+    a_index: npt.NDArray[np.int32]  # row index of each nonzero
+    a_value: FloatArray
     integrality: npt.NDArray[np.int32]
 
     @property
     def n_cols(self) -> int:
         return self.n_pairs + self.n_groups
+
+    @property
+    def n_rows(self) -> int:
+        return int(self.row_upper.size)
 
 
 @dataclass(frozen=True)
@@ -112,8 +117,10 @@ def build_milp(
     values = np.concatenate([b.values for b in blocks])
     n_rows = int(offsets[-1])
     n_cols = t.n_pairs + n_g
-    matrix = sp.csc_matrix((values, (rows, cols)), shape=(n_rows, n_cols))
-    matrix.sort_indices()
+    # CSC by a stable sort on (column, row): numpy only, so workers need not import scipy.
+    order = np.lexsort((rows, cols))
+    a_start = np.zeros(n_cols + 1, np.int32)
+    a_start[1:] = np.cumsum(np.bincount(cols, minlength=n_cols))
 
     pinned_groups = np.unique(t.group[(t.group >= 0) & (t.lower > 0)])
     y_lower = np.zeros(n_g)
@@ -130,6 +137,8 @@ def build_milp(
         col_upper=np.concatenate([t.upper, np.ones(n_g)]),
         row_lower=np.full(n_rows, -np.inf),
         row_upper=np.concatenate([b.upper for b in blocks]),
-        matrix=matrix,
+        a_start=a_start,
+        a_index=rows[order].astype(np.int32),
+        a_value=values[order],
         integrality=integrality,
     )

@@ -1,16 +1,18 @@
 """Run component solves in worker processes with a hard deadline.
 
-Each worker is a separate process (forkserver: forked from a clean server that never ran
-HiGHS, so no solver threads are inherited). A worker that overruns the hard deadline is
-terminated by its own handle and its components are reported as missing (the caller then
-falls back to the greedy plan for them).
+Workers are fresh interpreters (`python -m coalition.planning.allocation.worker`) talking
+pickled messages over dedicated pipes: no fork of a process that may hold solver threads, and
+no re-import of the caller's `__main__`. A worker that overruns the hard deadline is
+terminated by its own handle; its components are reported as missing so that the caller
+falls back to the greedy plan for them.
 """
 
 from __future__ import annotations
 
-import multiprocessing as mp
+import os
+import subprocess
+import sys
 import time
-import traceback
 from collections import deque
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
@@ -35,70 +37,87 @@ def run_task(task: Task) -> list[ComponentOutcome]:
     outcomes = []
     for table in task.tables:
         remaining = max(deadline - time.perf_counter(), 0.05)
-        outcomes.append(solve_component(table, remaining, task.mip_gap, task.epsilon, task.linking))
+        outcomes.append(
+            solve_component(table, remaining, task.mip_gap, task.epsilon, task.linking)
+        )
     return outcomes
 
 
-def _worker_loop(conn: Connection) -> None:
-    while True:
-        task = conn.recv()
-        if task is None:
-            return
-        try:
-            conn.send(run_task(task))
-        except Exception:  # the parent must hear about any failure, then fall back
-            conn.send(traceback.format_exc())
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    to_worker: Connection
+    from_worker: Connection
+
+    @classmethod
+    def start(cls) -> _Worker:
+        task_read, task_write = os.pipe()
+        result_read, result_write = os.pipe()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        process = subprocess.Popen(
+            [sys.executable, "-m", "coalition.planning.allocation.worker", str(task_read),
+             str(result_write)],
+            pass_fds=(task_read, result_write),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            env=env,
+        )
+        os.close(task_read)
+        os.close(result_write)
+        return cls(process, Connection(task_write, readable=False), Connection(result_read, writable=False))
+
+    def stop(self, kill: bool) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.to_worker.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.wait()
+        self.to_worker.close()
+        self.from_worker.close()
 
 
 def run_parallel(
     tasks: list[Task], workers: int, soft_deadline: float, hard_deadline: float
 ) -> dict[int, list[ComponentOutcome] | str]:
     """Results by task index: outcomes, or a string saying why the task has none."""
-    ctx = mp.get_context("forkserver")
-    ctx.set_forkserver_preload([__name__])
     pending = deque(tasks)
     results: dict[int, list[ComponentOutcome] | str] = {}
-    busy: dict[Connection, tuple[mp.process.BaseProcess, Task]] = {}
+    busy: dict[Connection, tuple[_Worker, Task]] = {}
 
-    def dispatch(conn: Connection, proc: mp.process.BaseProcess) -> None:
+    def dispatch(worker: _Worker) -> None:
         task = pending.popleft()
         remaining = max(soft_deadline - time.perf_counter(), 0.05)
         task = replace(task, time_limit=min(task.time_limit, remaining))
-        conn.send(task)
-        busy[conn] = (proc, task)
+        worker.to_worker.send(task)
+        busy[worker.from_worker] = (worker, task)
 
     for _ in range(min(workers, len(tasks))):
-        parent_end, child_end = ctx.Pipe()
-        proc = ctx.Process(target=_worker_loop, args=(child_end,), daemon=True)
-        proc.start()
-        child_end.close()
-        dispatch(parent_end, proc)
+        dispatch(_Worker.start())
 
     while busy:
         timeout = hard_deadline - time.perf_counter()
-        ready = wait(list(busy), timeout=max(timeout, 0.0)) if timeout > 0 else []
+        ready = wait(list(busy), timeout=timeout) if timeout > 0 else []
         if not ready:
-            for conn, (proc, task) in busy.items():
-                proc.terminate()
-                proc.join()
-                conn.close()
+            for worker, task in busy.values():
+                worker.stop(kill=True)
                 results[task.index] = "worker overran the hard time limit and was stopped"
             busy.clear()
             break
         for conn in ready:
-            proc, task = busy.pop(conn)  # type: ignore[index]
+            worker, task = busy.pop(conn)  # type: ignore[index]
             try:
-                results[task.index] = conn.recv()  # type: ignore[union-attr]
-            except EOFError:
-                results[task.index] = f"worker exited with code {proc.exitcode}"
-                conn.close()  # type: ignore[union-attr]
+                results[task.index] = worker.from_worker.recv()
+            except (EOFError, OSError):
+                worker.stop(kill=True)
+                results[task.index] = f"worker exited with code {worker.process.returncode}"
                 continue
             if pending:
-                dispatch(conn, proc)  # type: ignore[arg-type]
+                dispatch(worker)
             else:
-                conn.send(None)  # type: ignore[union-attr]
-                proc.join()
-                conn.close()  # type: ignore[union-attr]
+                worker.stop(kill=False)
     for task in pending:
         results[task.index] = "no worker left to run it"
     return results
