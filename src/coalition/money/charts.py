@@ -59,13 +59,16 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
         for row in allies
     ]
     y = alt.Y("ally:N", sort=order, title=None)
+    # Headroom on the right so the % labels of the longest bar stay inside the plot.
+    longest = max((row["label_at"] for row in shares), default=0.0)
+    x_scale = alt.Scale(domain=[0, longest * 1.12 or 1], nice=False)
     scale = alt.Scale(domain=list(CATEGORY_LABELS.values()), range=CATEGORY_COLOURS)
     bars = (
         alt.Chart(alt.Data(values=delivered))
         .mark_bar()
         .encode(
             y=y,
-            x=alt.X("sum(eur_bn):Q", title="EUR billion delivered"),
+            x=alt.X("sum(eur_bn):Q", title="EUR billion delivered", scale=x_scale),
             color=alt.Color("category:N", scale=scale, title="Delivered"),
             order=alt.Order("order:Q"),
             tooltip=["ally:N", "category:N", alt.Tooltip("eur_bn:Q", format=",.3f")],
@@ -74,7 +77,7 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
     )
     ticks = (
         alt.Chart(alt.Data(values=shares))
-        .mark_tick(color=FAIR_SHARE_COLOUR, thickness=2, size=14)
+        .mark_tick(color=FAIR_SHARE_COLOUR, opacity=1, thickness=3, size=20)
         .encode(
             y=y,
             x=alt.X("fair_share_bn:Q"),
@@ -90,7 +93,7 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
     )
     return alt.layer(bars, ticks, labels).properties(
         width=width,
-        height=alt.Step(16),
+        height=alt.Step(20),
         title={
             "text": f"Delivered vs fair share, {report.year} (EUR billion)",
             "subtitle": (
@@ -118,8 +121,10 @@ def cumulative_deliveries_chart(report: BurdenReport, top: int = 5, width: int =
         by_series["Coalition"][day] += line.delivered_value.eur
         if line.donor_code in leaders:
             by_series[names.get(line.donor_code, line.donor_code)][day] += line.delivered_value.eur
+    start = f"{report.year}-01-01"  # every line starts at zero on 1 January
     points = []
     for series, per_day in by_series.items():
+        points.append({"series": series, "date": start, "cumulative_bn": 0.0})
         running = Decimal(0)
         for day in sorted(per_day):
             running += per_day[day]

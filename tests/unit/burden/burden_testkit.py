@@ -165,6 +165,22 @@ def small_coalition(**overrides: object) -> BurdenSnapshot:
     return BurdenSnapshot(**fields)  # type: ignore[arg-type]
 
 
+# The hand-computed ledger of test_burden_report.py (EUR unless said otherwise).
+LEDGER = {
+    "pledges": (
+        pledge("us-1", "USA", bn("8")),
+        pledge("de-usd", "DEU", bn("5"), currency="USD", status="commitment"),
+        pledge("de-cap", "DEU", bn("2"), purpose="trust_fund", channel="NATO-CAP"),
+        pledge("pl-1", "POL", bn("10"), purpose="training"),
+        pledge("jp-1", "JPN", bn("1")),
+    ),
+    "offers": (
+        offer("de-tanks", "DEU", quantity=2, condition="used", catalogue_eur=bn("1.5")),
+        offer("cap-kit", "NATO-CAP", declared=bn("2"), declared_currency="EUR"),
+    ),
+}
+
+
 def usd_rates() -> DictRates:
     return DictRates(
         daily={

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from burden_testkit import baseline, bn, offer, pledge, small_coalition, usd_rates
+from burden_testkit import LEDGER, baseline, bn, offer, pledge, small_coalition, usd_rates
 
 from coalition.planning.burden import (
     BurdenDataError,
@@ -17,20 +17,6 @@ from coalition.planning.burden import (
     ValuationPolicy,
     compute_burden,
 )
-
-LEDGER = {
-    "pledges": (
-        pledge("us-1", "USA", bn("8")),
-        pledge("de-usd", "DEU", bn("5"), currency="USD", status="commitment"),
-        pledge("de-cap", "DEU", bn("2"), purpose="trust_fund", channel="NATO-CAP"),
-        pledge("pl-1", "POL", bn("10"), purpose="training"),
-        pledge("jp-1", "JPN", bn("1")),
-    ),
-    "offers": (
-        offer("de-tanks", "DEU", quantity=2, condition="used", catalogue_eur=bn("1.5")),
-        offer("cap-kit", "NATO-CAP", declared=bn("2"), declared_currency="EUR"),
-    ),
-}
 
 
 @pytest.fixture
