@@ -34,7 +34,7 @@ def _bn(amount: Decimal) -> float:
     return float(amount / BILLION)
 
 
-def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
+def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.TopLevelMixin:
     """Delivered by category per participating ally against its fair share, largest first."""
     allies = [row for row in report.donors if row.participant]
     order = [row.name for row in allies]  # the report lists largest fair share first
@@ -60,11 +60,14 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
     ]
     y = alt.Y("ally:N", sort=order, title=None)
     # Headroom on the right so the % labels of the longest bar stay inside the plot.
-    longest = max((row["label_at"] for row in shares), default=0.0)
+    longest = max(
+        (_bn(max(r.fair_share or r.totals.delivered, r.totals.delivered)) for r in allies),
+        default=0.0,
+    )
     x_scale = alt.Scale(domain=[0, longest * 1.12 or 1], nice=False)
     scale = alt.Scale(domain=list(CATEGORY_LABELS.values()), range=CATEGORY_COLOURS)
     bars = (
-        alt.Chart(alt.Data(values=delivered))
+        alt.Chart({"values": delivered})
         .mark_bar()
         .encode(
             y=y,
@@ -76,7 +79,7 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
         .properties(name="delivered")
     )
     ticks = (
-        alt.Chart(alt.Data(values=shares))
+        alt.Chart({"values": shares})
         .mark_tick(color=FAIR_SHARE_COLOUR, opacity=1, thickness=3, size=20)
         .encode(
             y=y,
@@ -86,12 +89,12 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
         .properties(name="fair_share")
     )
     labels = (
-        alt.Chart(alt.Data(values=shares))
+        alt.Chart({"values": shares})
         .mark_text(align="left", dx=6, fontSize=10, color="#444")
         .encode(y=y, x=alt.X("label_at:Q"), text="attained:N")
         .properties(name="attained")
     )
-    return alt.layer(bars, ticks, labels).properties(
+    chart: alt.TopLevelMixin = alt.layer(bars, ticks, labels).properties(
         width=width,
         height=alt.Step(20),
         title={
@@ -102,9 +105,12 @@ def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.LayerChart:
             ),
         },
     )
+    return chart
 
 
-def cumulative_deliveries_chart(report: BurdenReport, top: int = 5, width: int = 560) -> alt.Chart:
+def cumulative_deliveries_chart(
+    report: BurdenReport, top: int = 5, width: int = 560
+) -> alt.TopLevelMixin:
     """Cumulative deliveries over the year: the coalition and its ``top`` largest givers."""
     counted = [
         line
@@ -130,8 +136,8 @@ def cumulative_deliveries_chart(report: BurdenReport, top: int = 5, width: int =
             running += per_day[day]
             points.append({"series": series, "date": day, "cumulative_bn": _bn(running)})
     series_order = ["Coalition", *(names.get(code, code) for code in leaders)]
-    return (
-        alt.Chart(alt.Data(values=points))
+    chart: alt.TopLevelMixin = (
+        alt.Chart({"values": points})
         .mark_line(interpolate="step-after", point=True)
         .encode(
             x=alt.X("date:T", title="Delivery date"),
@@ -141,6 +147,7 @@ def cumulative_deliveries_chart(report: BurdenReport, top: int = 5, width: int =
         )
         .properties(width=width, height=300, title=f"Cumulative deliveries, {report.year}")
     )
+    return chart
 
 
 def save_chart(chart: alt.TopLevelMixin, path: Path | str, png_scale: float = 2.0) -> Path:
