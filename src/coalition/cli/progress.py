@@ -19,6 +19,8 @@ class ProgressBar:
             TimeRemainingColumn(),
             console=errors,
             transient=True,
+            redirect_stdout=False,
+            redirect_stderr=False,
         )
         self._task: TaskID | None = None
         self._pending = 0

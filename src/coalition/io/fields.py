@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from coalition.domain.catalogue import capability_area
+from coalition.domain.errors import InvalidValue
 
 
 class CellError(ValueError):
@@ -113,8 +114,8 @@ def _parse_areas(cell: Any) -> frozenset[Any]:
     parts = [p for p in str(cell).replace(",", ";").split(";") if p.strip()]
     try:
         return frozenset(capability_area("only_for_areas", p) for p in parts)
-    except ValueError as error:
-        raise CellError(str(error).split(": ", 1)[-1]) from None
+    except InvalidValue as error:
+        raise CellError(error.reason) from None
 
 
 def _join_areas(areas: frozenset[Any]) -> str:

@@ -20,6 +20,7 @@ from coalition.domain.catalogue import (
     capability_area,
 )
 from coalition.domain.donors import Donor, DonorKind, GdpFigure, Membership, Organisation
+from coalition.domain.errors import InvalidValue
 from coalition.domain.fleet import FleetEntry
 from coalition.domain.lifecycle import OfferStatus, PledgeStatus, RequirementStatus
 from coalition.domain.offers import Condition, Offer
@@ -43,8 +44,8 @@ from coalition.storage import tables
 def _parse_area(cell: Any) -> Any:
     try:
         return capability_area("capability_area", str(cell))
-    except ValueError as error:
-        raise CellError(str(error).split(": ", 1)[-1]) from None
+    except InvalidValue as error:
+        raise CellError(error.reason) from None
 
 
 AREA = FieldType(

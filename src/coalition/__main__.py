@@ -1,0 +1,5 @@
+"""Run the CLI as `python -m coalition`."""
+
+from coalition.cli import main
+
+main()

@@ -1,0 +1,50 @@
+"""Helpers for ledger tests: a small seed ledger and a way to compare whole databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine, MetaData, select
+
+from coalition.services import ledger
+from coalition.storage.unit_of_work import UnitOfWork
+
+SEED = {
+    "donors": "code,name,kind,parent_code\nDEU,Germany,nation,\nPOL,Poland,nation,\n"
+    "EU,European Union,organisation,\nEPF,European Peace Facility,organisation,EU\n",
+    "recipients": "code,name,kind,location,latitude,longitude\n"
+    "UA-DEP-W1,Western depot 1,depot,Lviv oblast,49.8,24.0\n",
+    "families": "code,name,capability_area\nSPH-155,155mm self-propelled howitzer,artillery\n"
+    "AMMO-155,155mm artillery ammunition,ammunition\n",
+    "item-types": "code,name,family_code,supply_class,unit_of_issue,nsn,mass_kg,volume_m3,"
+    "reference_value_eur,platform_code\n"
+    "PZH2000,PzH 2000,SPH-155,II,EA,1025-12-345-6789,55300,,7800000,PZH2000\n"
+    "KRAB,AHS Krab,SPH-155,II,EA,,,,,KRAB\n"
+    "HE155,155mm HE shell,AMMO-155,V,RD,,,,3300,\n",
+    "requirements": "ref,capability_area,family_code,quantity,priority,needed_by,destination_code,"
+    "status\nREQ-1,artillery,SPH-155,12,1,2027-01-01,UA-DEP-W1,approved\n",
+}
+
+OFFERS_HEADER = (
+    "donor_code,external_id,item_type_code,quantity,available_from,origin,condition,"
+    "declared_value,currency,only_for_areas,status,delivered_on\n"
+)
+
+
+def import_text(engine: Engine, tmp_path: Path, kind: str, text: str, name: str | None = None,
+                actor: str = "tester"):  # fmt: skip
+    path = tmp_path / (name or f"{kind}.csv")
+    path.write_text(text, encoding="utf-8")
+    with UnitOfWork(engine, actor) as uow:
+        return ledger.import_file(uow, kind, path)
+
+
+def database_content(engine: Engine) -> dict[str, list[tuple]]:
+    """Every row of every table, sorted: equal before and after means nothing changed."""
+    meta = MetaData()
+    meta.reflect(engine)
+    with engine.connect() as connection:
+        return {
+            name: sorted(map(tuple, connection.execute(select(table))), key=repr)
+            for name, table in sorted(meta.tables.items())
+        }
