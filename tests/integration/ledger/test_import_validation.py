@@ -65,7 +65,9 @@ def test_every_fault_is_reported_with_row_and_column_and_nothing_changes(seeded,
 
 def test_the_cli_lists_every_fault_and_exits_non_zero(seeded, tmp_path):
     if seeded.dialect.name != "sqlite":
-        pytest.skip("the CLI subprocess is pointed at the SQLite file; the service test covers both")
+        pytest.skip(
+            "the CLI subprocess is pointed at the SQLite file; the service test covers both"
+        )
     url = seeded.url.render_as_string(hide_password=False)
     path = tmp_path / "faulty.csv"
     path.write_text(FAULTY_OFFERS)
