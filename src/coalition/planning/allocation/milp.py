@@ -51,6 +51,11 @@ def _new_highs(time_limit: float, mip_gap: float) -> highspy.Highs:
     h.setOptionValue("random_seed", 0)
     h.setOptionValue("time_limit", max(float(time_limit), 0.01))
     h.setOptionValue("mip_rel_gap", float(mip_gap))
+    # Measured on the benchmark: the sub-MIP heuristics (RINS/RENS, reduced-cost fixing,
+    # feasibility jump) took ~80 % of the time on components whose incumbent the greedy warm
+    # start and plain diving already find; B&B closes the bound faster without them.
+    for heuristic in ("rins", "rens", "root_reduced_cost", "feasibility_jump"):
+        h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
     return h
 
 

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from .pairs import FloatArray, IntArray, PairTable
 
 Linking = Literal["pair", "offer", "requirement", "offer+requirement"]
-LINKING_DEFAULT: Linking = "offer+requirement"
+LINKING_DEFAULT: Linking = "offer"
 
 
 @dataclass(frozen=True)

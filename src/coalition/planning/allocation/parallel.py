@@ -37,9 +37,7 @@ def run_task(task: Task) -> list[ComponentOutcome]:
     outcomes = []
     for table in task.tables:
         remaining = max(deadline - time.perf_counter(), 0.05)
-        outcomes.append(
-            solve_component(table, remaining, task.mip_gap, task.epsilon, task.linking)
-        )
+        outcomes.append(solve_component(table, remaining, task.mip_gap, task.epsilon, task.linking))
     return outcomes
 
 
@@ -55,8 +53,13 @@ class _Worker:
         result_read, result_write = os.pipe()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         process = subprocess.Popen(
-            [sys.executable, "-m", "coalition.planning.allocation.worker", str(task_read),
-             str(result_write)],
+            [
+                sys.executable,
+                "-m",
+                "coalition.planning.allocation.worker",
+                str(task_read),
+                str(result_write),
+            ],
             pass_fds=(task_read, result_write),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -64,7 +67,9 @@ class _Worker:
         )
         os.close(task_read)
         os.close(result_write)
-        return cls(process, Connection(task_write, readable=False), Connection(result_read, writable=False))
+        return cls(
+            process, Connection(task_write, readable=False), Connection(result_read, writable=False)
+        )
 
     def stop(self, kill: bool) -> None:
         if kill:
