@@ -45,7 +45,7 @@ class ComponentOutcome:
 
 
 def _new_highs(time_limit: float, mip_gap: float) -> highspy.Highs:
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)

@@ -72,7 +72,8 @@ def _grouped_rows(
     """Σ_{p in (owner, g)} x[p] − min(own_cap, Σ other_cap[p]) · y[g] ≤ 0 for each (owner, g)."""
     grouped = np.flatnonzero(t.group >= 0)
     if grouped.size == 0:
-        return _Block(*(np.zeros(0, np.int64),) * 2, np.zeros(0), np.zeros(0))  # type: ignore[arg-type]
+        empty = np.zeros(0, np.int64)
+        return _Block(empty, empty, np.zeros(0), np.zeros(0))
     n_g = t.group_penalty.size
     keys, row = np.unique(owner[grouped] * n_g + t.group[grouped], return_inverse=True)
     row = row.reshape(-1)

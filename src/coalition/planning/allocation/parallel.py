@@ -112,7 +112,7 @@ def run_parallel(
             busy.clear()
             break
         for conn in ready:
-            worker, task = busy.pop(conn)  # type: ignore[index]
+            worker, task = busy.pop(conn)  # type: ignore[call-overload]
             try:
                 results[task.index] = worker.from_worker.recv()
             except (EOFError, OSError):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -33,6 +34,14 @@ PARALLEL_MIN_PAIRS = 20_000
 TASK_MIN_PAIRS = 2_000
 
 
+@dataclass(frozen=True)
+class _Header:
+    method: str
+    parameters: dict[str, Any]
+    solver: str
+    snapshot_hash: str
+
+
 def allocate(
     snapshot: Snapshot,
     method: Method = "milp",
@@ -47,12 +56,12 @@ def allocate(
     """
     started = time.perf_counter()
     params = snapshot.parameters
-    header = {
-        "method": method,
-        "parameters": parameters_as_dict(params),
-        "solver": solver_version() if method == "milp" else "greedy",
-        "snapshot_hash": snapshot_hash(snapshot),
-    }
+    header = _Header(
+        method=method,
+        parameters=parameters_as_dict(params),
+        solver=solver_version() if method == "milp" else "greedy",
+        snapshot_hash=snapshot_hash(snapshot),
+    )
     errors = validate_snapshot(snapshot)
     if errors:
         return Plan(
@@ -63,7 +72,7 @@ def allocate(
             build_seconds=time.perf_counter() - started,
             solve_seconds=0.0,
             messages=tuple(errors),
-            **header,  # type: ignore[arg-type]
+            **header.__dict__,
         )
     table = build_pairs(snapshot)
     if not snapshot.requirements or not snapshot.offers:
@@ -156,7 +165,7 @@ def _solve_components(
         results: dict[int, list[ComponentOutcome] | str] = {}
         for task in tasks:
             remaining = max(soft_deadline - time.perf_counter(), 0.05)
-            results[task.index] = run_task(Task(**{**task.__dict__, "time_limit": remaining}))
+            results[task.index] = run_task(replace(task, time_limit=remaining))
     else:
         hard_deadline = soft_deadline + max(2.0, 0.1 * params.time_limit_s)
         results = run_parallel(tasks, n_workers, soft_deadline, hard_deadline)
@@ -196,7 +205,7 @@ def _assemble(
     started: float,
     build_seconds: float,
     components: tuple[ComponentSummary, ...],
-    header: dict[str, object],
+    header: _Header,
     messages: tuple[str, ...] = (),
 ) -> Plan:
     reqs, offers = snapshot.requirements, snapshot.offers
@@ -254,5 +263,5 @@ def _assemble(
         area_coverage=areas,
         components=components,
         messages=messages,
-        **header,  # type: ignore[arg-type]
+        **header.__dict__,
     )
