@@ -1,0 +1,59 @@
+"""The demo scenario shipped in ``coalition/demo_data``: reference registries plus generated data.
+
+``files()`` lists every demo file with the registry ("kind") it is imported as, in the order
+the ledger needs (``io.kinds.KINDS``). ``load(engine)`` imports them all through the ledger
+service. Reference files are hand-curated and cited in ``demo_data/SOURCES.md``; requirements,
+offers, pledges, fleet and the GDP import file come from ``python -m coalition.demo.generate``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from coalition.services.ledger import ImportResult
+
+# (kind, file name) in import (dependency) order.
+DEMO_FILES: tuple[tuple[str, str], ...] = (
+    ("donors", "donors.csv"),
+    ("memberships", "memberships.csv"),
+    ("gdp", "gdp_import.csv"),
+    ("recipients", "recipients.csv"),
+    ("families", "families.csv"),
+    ("item-types", "item-types.csv"),
+    ("compatibility", "compatibility.csv"),
+    ("requirements", "requirements.csv"),
+    ("offers", "offers.csv"),
+    ("pledges", "pledges.csv"),
+    ("fleet", "fleet.csv"),
+)
+
+# Files written by the generator (the rest are hand-curated).
+GENERATED = ("gdp_import.csv", "requirements.csv", "offers.csv", "pledges.csv", "fleet.csv")
+
+
+def data_dir() -> Path:
+    """The shipped ``demo_data`` directory."""
+    return Path(str(resources.files("coalition").joinpath("demo_data")))
+
+
+def files() -> list[tuple[str, Path]]:
+    """(kind name, path) of every demo file, in import order."""
+    root = data_dir()
+    return [(kind, root / name) for kind, name in DEMO_FILES]
+
+
+def load(engine: Engine, actor: str = "demo") -> list[ImportResult]:
+    """Import every demo file into a migrated database, one unit of work per file."""
+    from coalition.services.ledger import import_file
+    from coalition.storage.unit_of_work import UnitOfWork
+
+    results = []
+    for kind, path in files():
+        with UnitOfWork(engine, actor) as uow:
+            results.append(import_file(uow, kind, path))
+    return results
