@@ -21,13 +21,17 @@ def _blank(cell: Any) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
+def identity(value: Any) -> Any:
+    return value
+
+
 @dataclass(frozen=True)
 class FieldType:
     name: str  # shown in templates and docs
     parse: Callable[[Any], Any]
     render: Callable[[Any], str] = str
-    to_db: Callable[[Any], Any] = lambda value: value
-    from_db: Callable[[Any], Any] = lambda value: value
+    to_db: Callable[[Any], Any] = identity
+    from_db: Callable[[Any], Any] = identity
 
 
 def _text(cell: Any) -> str:
@@ -128,9 +132,7 @@ def _split_areas(text: str) -> frozenset[Any]:
 
 TEXT = FieldType("text", _text)
 INT = FieldType("whole number", _int)
-DECIMAL = FieldType(
-    "number", _decimal, render=_render_decimal, to_db=lambda v: v, from_db=_db_decimal
-)
+DECIMAL = FieldType("number", _decimal, render=_render_decimal, from_db=_db_decimal)
 FLOAT = FieldType("number", _float)
 DATE = FieldType("date YYYY-MM-DD", _date, render=date.isoformat, from_db=_db_date)
 AREAS = FieldType(

@@ -8,13 +8,14 @@ database or earlier in the same file); ISO codes; and lifecycle moves of existin
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
 from coalition.domain.donors import DonorKind
 from coalition.domain.errors import DomainError, IllegalTransition, InvalidValue
 from coalition.domain.lifecycle import check_transition
-from coalition.io.fields import CellError, is_blank
+from coalition.io.fields import CellError
+from coalition.io.fields import identity as _identity
 from coalition.io.kinds import Kind
 from coalition.io.registry_codes import iso_countries, iso_currencies
 from coalition.io.spreadsheets import Table
@@ -53,18 +54,19 @@ def validate(
     table: Table,
     known_codes: KnownCodes,
     existing_status: Mapping[str, str] | None = None,
-    on_row: Callable[[], None] | None = None,
+    on_row: Callable[[int], None] | None = None,
 ) -> Validated:
     out = Validated()
     file = str(table.path)
     if not _check_header(kind, table, file, out.problems):
         return out
     positions = {name: table.header.index(name) for name in table.header if name}
+    plan = _plan(kind, positions)
     seen: dict[str, int] = {}
-    for number, cells in table.rows:
-        row = _read_row(kind, file, number, cells, positions, out.problems)
-        if on_row is not None:
-            on_row()
+    for count, (number, cells) in enumerate(table.rows, start=1):
+        row = _read_row(kind, plan, file, number, cells, out.problems)
+        if on_row is not None and count % 1000 == 0:
+            on_row(1000)
         if row is None:
             continue
         key = kind.key_of(row)
@@ -107,40 +109,61 @@ def _check_header(kind: Kind, table: Table, file: str, problems: list[Problem]) 
     return not problems
 
 
+@dataclass(frozen=True)
+class _RowPlan:
+    """Per-column work for one file, computed once: the hot loop then does no lookups."""
+
+    cells: list[tuple[str, int | None, Callable[[Any], Any], bool]]  # name, position, parse, req.
+    to_db: dict[str, Callable[[Any], Any]]  # only columns whose stored form differs
+    defaults: dict[str, Any]  # stored form of each optional column's default
+
+
+def _plan(kind: Kind, positions: Mapping[str, int]) -> _RowPlan:
+    cells = [(c.name, positions.get(c.name), c.type.parse, c.required) for c in kind.columns]
+    to_db = {c.name: c.type.to_db for c in kind.columns if c.type.to_db is not _identity}
+    defaults = {}
+    for spec in fields(kind.record):
+        if spec.default is not MISSING:
+            value = spec.default
+            defaults[spec.name] = (
+                to_db[spec.name](value) if spec.name in to_db and value is not None else value
+            )
+    return _RowPlan(cells, to_db, defaults)
+
+
 def _read_row(
-    kind: Kind,
-    file: str,
-    number: int,
-    cells: list[Any],
-    positions: Mapping[str, int],
-    problems: list[Problem],
+    kind: Kind, plan: _RowPlan, file: str, number: int, cells: list[Any], problems: list[Problem]
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     ok = True
-    for column in kind.columns:
-        position = positions.get(column.name)
-        cell = cells[position] if position is not None and position < len(cells) else None
-        if is_blank(cell):
-            if column.required:
-                problems.append(Problem(file, number, column.name, "", "required value is empty"))
+    width = len(cells)
+    for name, position, parse, required in plan.cells:
+        cell = cells[position] if position is not None and position < width else None
+        if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
+            if required:
+                problems.append(Problem(file, number, name, "", "required value is empty"))
                 ok = False
             continue
         try:
-            values[column.name] = column.type.parse(cell)
+            values[name] = parse(cell)
         except CellError as error:
-            problems.append(Problem(file, number, column.name, str(cell), str(error)))
+            problems.append(Problem(file, number, name, str(cell), str(error)))
             ok = False
     if not ok:
         return None
     try:
-        record = kind.record(**values)
+        kind.record(**values)
     except InvalidValue as error:
         problems.append(Problem(file, number, error.field, _shown(error.value), error.reason))
         return None
     except DomainError as error:
         problems.append(Problem(file, number, "", "", str(error)))
         return None
-    return kind.to_row(record)
+    row = dict(plan.defaults)
+    to_db = plan.to_db
+    for name, value in values.items():
+        row[name] = to_db[name](value) if name in to_db else value
+    return row
 
 
 def _shown(value: Any) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select, update
 
+from coalition.storage.bulk import insert_rows
 from coalition.storage.tables import change_log, change_log_head
 
 GENESIS = "0" * 64
@@ -93,7 +94,7 @@ class ChangeRecorder:
             )
             prev = digest
         if rows:
-            self._connection.execute(change_log.insert(), rows)
+            insert_rows(self._connection, change_log, rows)
             self._connection.execute(
                 update(change_log_head).where(change_log_head.c.id == 1).values(last_hash=prev)
             )

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, select
 
 from coalition.io.kinds import Kind
+from coalition.storage.bulk import insert_rows
 
 
 class Repository:
@@ -45,8 +46,7 @@ class Repository:
         return [dict(row) for row in self.connection.execute(query).mappings()]
 
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        if rows:
-            self.connection.execute(self.table.insert(), list(rows))
+        insert_rows(self.connection, self.table, rows)
 
     def update(self, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
