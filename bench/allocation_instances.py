@@ -20,7 +20,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from coalition.planning.allocation.inputs import (  # noqa: E402
+from coalition.planning.allocation.inputs import (
     ItemType,
     Offer,
     Parameters,
@@ -109,8 +109,10 @@ def generate(size: Size, seed: int = 20261123, parameters: Parameters | None = N
     for i in range(size.requirements):
         f = str(req_family[i])
         platform = family_platform[f]
-        quantity = int(np.ceil(rng.lognormal(2.0, 0.9))) if platform else int(
-            np.ceil(rng.lognormal(8.0, 1.0))
+        quantity = (
+            int(np.ceil(rng.lognormal(2.0, 0.9)))
+            if platform
+            else int(np.ceil(rng.lognormal(8.0, 1.0)))
         )
         requirements.append(
             Requirement(
@@ -137,8 +139,10 @@ def generate(size: Size, seed: int = 20261123, parameters: Parameters | None = N
         code = str(offer_type[j])
         f = type_family[code]
         platform = family_platform[f]
-        quantity = int(np.ceil(rng.lognormal(1.0, 1.0))) if platform else int(
-            np.ceil(rng.lognormal(6.5, 1.2))
+        quantity = (
+            int(np.ceil(rng.lognormal(1.0, 1.0)))
+            if platform
+            else int(np.ceil(rng.lognormal(6.5, 1.2)))
         )
         allowed: frozenset[str] | None = None
         if conditions[j] < 0.10:
