@@ -483,8 +483,8 @@ def offer_rows(rng: random.Random, ref: Reference, count: int = 1500) -> list[li
 
 
 def pledge_rows(rng: random.Random, ref: Reference) -> list[list[object]]:
-    purposes = {"procurement": 45, "sustainment": 20, "training": 12, "industry": 13,
-                "trust_fund": 10}  # fmt: skip
+    # Bilateral purposes; trust_fund lines are the ~10 % channelled through an organisation.
+    purposes = {"procurement": 50, "sustainment": 22, "training": 14, "industry": 14}
     status_by_year = {
         2024: {"disbursed": 80, "commitment": 15, "pledge": 5},
         2025: {"disbursed": 45, "commitment": 35, "pledge": 20},
@@ -512,7 +512,7 @@ def pledge_rows(rng: random.Random, ref: Reference) -> list[list[object]]:
                 purpose = weighted(rng, purposes)
                 channel = None
                 roll = rng.random()
-                if roll < 0.10 or purpose == "trust_fund":
+                if roll < 0.10:
                     if donor in ref.eu_members and rng.random() < 0.5:
                         channel, purpose = "EPF", "procurement"
                     else:
