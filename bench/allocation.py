@@ -25,12 +25,11 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from allocation_instances import SIZES, generate  # noqa: E402
-
-from coalition.planning.allocation import Parameters, allocate  # noqa: E402
-from coalition.planning.allocation.greedy import penalty_aware_greedy  # noqa: E402
-from coalition.planning.allocation.model import LINKING_DEFAULT, build_milp  # noqa: E402
-from coalition.planning.allocation.pairs import build_pairs, main_objective  # noqa: E402
+from allocation_instances import SIZES, generate
+from coalition.planning.allocation import Parameters, allocate
+from coalition.planning.allocation.greedy import penalty_aware_greedy
+from coalition.planning.allocation.model import LINKING_DEFAULT, build_milp
+from coalition.planning.allocation.pairs import build_pairs, main_objective
 
 CBC_TIME_LIMIT = {"S": 30.0, "M": 60.0, "L": 120.0, "XL": 300.0}
 
