@@ -17,20 +17,21 @@ if TYPE_CHECKING:
 
     from coalition.services.ledger import ImportResult
 
-# (kind, file name) in import (dependency) order.
-DEMO_FILES: tuple[tuple[str, str], ...] = (
-    ("donors", "donors.csv"),
-    ("memberships", "memberships.csv"),
-    ("gdp", "gdp_import.csv"),
-    ("recipients", "recipients.csv"),
-    ("families", "families.csv"),
-    ("item-types", "item-types.csv"),
-    ("compatibility", "compatibility.csv"),
-    ("requirements", "requirements.csv"),
-    ("offers", "offers.csv"),
-    ("pledges", "pledges.csv"),
-    ("fleet", "fleet.csv"),
-)
+# The demo file of each registry ("kind"). files() lists them in the order of io.kinds.KINDS.
+DEMO_FILES: dict[str, str] = {
+    "donors": "donors.csv",
+    "memberships": "memberships.csv",
+    "gdp": "gdp_import.csv",
+    "recipients": "recipients.csv",
+    "families": "families.csv",
+    "item-types": "item-types.csv",
+    "compatibility": "compatibility.csv",
+    "requirements": "requirements.csv",
+    "offers": "offers.csv",
+    "pledges": "pledges.csv",
+    "fleet": "fleet.csv",
+    "baselines": "burden_baselines.csv",  # owned by the burden-sharing module
+}
 
 # Files written by the generator (the rest are hand-curated).
 GENERATED = ("gdp_import.csv", "requirements.csv", "offers.csv", "pledges.csv", "fleet.csv")
@@ -42,9 +43,15 @@ def data_dir() -> Path:
 
 
 def files() -> list[tuple[str, Path]]:
-    """(kind name, path) of every demo file, in import order."""
+    """(kind name, path) of every demo file, in import (dependency) order.
+
+    Only kinds the ledger declares are listed, so a demo file for a registry that is not (yet)
+    in ``io.kinds.KINDS`` is skipped rather than rejected.
+    """
+    from coalition.io.kinds import KINDS
+
     root = data_dir()
-    return [(kind, root / name) for kind, name in DEMO_FILES]
+    return [(kind, root / DEMO_FILES[kind]) for kind in KINDS if kind in DEMO_FILES]
 
 
 def load(engine: Engine, actor: str = "demo") -> list[ImportResult]:
