@@ -103,6 +103,8 @@ PRODUCERS = {
     "ASTER30": "FRA ITA",
     "HAWK-MSL": "ESP USA",
 }
+# Scarce, expensive systems are offered far less often than guns, vehicles or ammunition.
+RARE = {"LRAD": 0.4, "MRAD": 1.0, "FIGHTER": 0.8, "MCM": 0.5, "ATK-HELO": 0.8}
 HUBS = ("POL-HUB-1", "SVK-HUB-1", "ROU-HUB-1")  # logistics nodes on the eastern flank
 
 
@@ -404,7 +406,9 @@ def _offer_candidates(ref: Reference) -> dict[str, dict[str, float]]:
             elif not lethal:
                 continue
             elif donor in known[code]:
-                candidates[donor][code] = 6.0 if item.family == "AMMO-155" else 3.0
+                candidates[donor][code] = RARE.get(item.family, 3.0)
+                if item.family == "AMMO-155":
+                    candidates[donor][code] = 6.0
             elif code == "AMM-155-CZI" or item.family == "SMALL-UAS":
                 candidates[donor][code] = 2.0  # the ammunition initiative and drone coalition
     return candidates
