@@ -19,6 +19,7 @@ class ProgressBar:
             TimeRemainingColumn(),
             console=errors,
             transient=True,
+            disable=not errors.is_terminal,  # a bar in a log file is noise
             redirect_stdout=False,
             redirect_stderr=False,
         )

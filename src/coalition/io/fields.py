@@ -130,7 +130,16 @@ def _split_areas(text: str) -> frozenset[Any]:
     return _parse_areas(text) if text else frozenset()
 
 
+def _parse_codes(cell: Any) -> frozenset[str]:
+    return frozenset(p.strip() for p in str(cell).replace(",", ";").split(";") if p.strip())
+
+
+def _join_codes(codes: frozenset[str]) -> str:
+    return ";".join(sorted(codes))
+
+
 TEXT = FieldType("text", _text)
+CODES = FieldType("codes separated by ;", _parse_codes, _join_codes, _join_codes, _parse_codes)
 INT = FieldType("whole number", _int)
 DECIMAL = FieldType("number", _decimal, render=_render_decimal, from_db=_db_decimal)
 FLOAT = FieldType("number", _float)

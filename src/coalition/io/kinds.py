@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Table
 
+from coalition.domain.baselines import PledgeBaseline
 from coalition.domain.catalogue import (
     CompatibilityRule,
     Family,
@@ -29,6 +30,7 @@ from coalition.domain.recipients import Recipient, RecipientKind
 from coalition.domain.requirements import Requirement
 from coalition.io.fields import (
     AREAS,
+    CODES,
     DATE,
     DECIMAL,
     FLOAT,
@@ -315,6 +317,34 @@ FLEET = Kind(
     title="Fleet in service",
 )
 
+BASELINES = Kind(
+    "baselines",
+    "baseline",
+    PledgeBaseline,
+    tables.baselines,
+    ("year",),
+    (
+        C("year", INT, True, "year the baseline applies to", "2025"),
+        C("amount", DECIMAL, True, "baseline amount", "40000000000"),
+        C("currency", TEXT, True, "ISO 4217 code", "EUR"),
+        C("participants_group", enum_of(Organisation), True, "NATO or EU", "NATO"),
+        C("excluded", CODES, False, "donor codes not taking part, separated by ;", "HUN"),
+        C("gdp_measure", TEXT, True, "GDP measure used for shares", "IMF WEO NGDPD"),
+        C("gdp_year", INT, True, "year of the GDP figures used", "2024"),
+        C(
+            "counted_categories",
+            CODES,
+            True,
+            "categories counted, separated by ;",
+            "procurement;training;equipment",
+        ),
+        C("membership_date", DATE, True, "date membership is read on", "2025-12-31"),
+        C("source", TEXT, True, "citation of the pledge", "Washington Summit Declaration"),
+    ),
+    references=(("excluded", "donors"),),
+    title="Burden-sharing baselines",
+)
+
 # In dependency order: importing in this order never meets an unknown reference.
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -330,6 +360,7 @@ KINDS: dict[str, Kind] = {
         OFFERS,
         PLEDGES,
         FLEET,
+        BASELINES,
     )
 }
 

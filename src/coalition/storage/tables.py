@@ -191,6 +191,21 @@ fleet = Table(
     Column("as_of", Date, nullable=False),
 )
 
+baselines = Table(
+    "baselines",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("amount", MONEY, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("participants_group", String(10), nullable=False),
+    Column("excluded", String(500), nullable=False),
+    Column("gdp_measure", String(200), nullable=False),
+    Column("gdp_year", Integer, nullable=False),
+    Column("counted_categories", String(300), nullable=False),
+    Column("membership_date", Date, nullable=False),
+    Column("source", String(1000), nullable=False),
+)
+
 # Append-only history. Each row's hash covers its content and the previous row's hash, so any
 # edit or deletion of history is detectable by `coalition history --verify`.
 change_log = Table(

@@ -1,0 +1,87 @@
+"""`coalition burden`: each ally's fair share of the baseline against what it gave."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from coalition.cli.app import actor, app, handles_errors
+from coalition.cli.render import as_json, say, table
+from coalition.money.charts import cumulative_deliveries_chart, fair_share_chart, save_chart
+from coalition.money.export import export_report
+from coalition.planning.burden import BurdenReport, burden_table, report_as_dict
+from coalition.services import burden
+from coalition.services.database import unit_of_work
+
+
+@app.command("burden")
+@handles_errors
+def burden_command(
+    year: Annotated[int, typer.Option(help="the baseline year")] = 2025,
+    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    chart: Annotated[
+        Path | None, typer.Option(help="write the fair-share chart (.svg, .png or .html)")
+    ] = None,
+    timeline: Annotated[
+        Path | None, typer.Option(help="write cumulative deliveries over time (.svg/.png/.html)")
+    ] = None,
+    export: Annotated[Path | None, typer.Option(help="write the table (.csv or .xlsx)")] = None,
+) -> None:
+    """Burden-sharing per ally: pledged, committed, delivered against the fair share."""
+    with unit_of_work(actor()) as uow:
+        report = burden.report(uow, year)
+    if json_out:
+        as_json(report_as_dict(report))
+    else:
+        render(report)
+    if chart:
+        say(f"chart written to {save_chart(fair_share_chart(report), chart)}")
+    if timeline:
+        say(f"chart written to {save_chart(cumulative_deliveries_chart(report), timeline)}")
+    if export:
+        say(f"table written to {export_report(report, export)}")
+
+
+def _m(value: object) -> str:
+    return "" if value is None else f"{Decimal(str(value)) / 1_000_000:,.0f}"
+
+
+def _pct(value: object) -> str:
+    return "" if value is None else f"{Decimal(str(value)):.1f} %"
+
+
+def render(report: BurdenReport) -> None:
+    rows = burden_table(report)
+    shown = [
+        {
+            "donor": r["name"] if r["row_type"] == "donor" else f"[b]{r['name']}[/b]",
+            "fair share": _m(r["fair_share_eur"]),
+            "pledged": _m(r["pledged_eur"]),
+            "committed": _m(r["committed_eur"]),
+            "delivered": _m(r["delivered_eur"]),
+            "% of share": _pct(r["delivered_pct_of_fair_share"]),
+            "% of GDP": _pct(r["delivered_pct_of_gdp"]),
+            "shortfall": _m(r["shortfall_eur"]),
+        }
+        for r in rows
+        if r["row_type"] != "donor"
+        or r["participant"] in (True, "yes", 1, "True")
+        or r["delivered_eur"]
+    ]
+    right = (
+        "fair share",
+        "pledged",
+        "committed",
+        "delivered",
+        "% of share",
+        "% of GDP",
+        "shortfall",
+    )
+    table(
+        f"Burden-sharing {report.year} (EUR million; baseline EUR {_m(report.baseline.amount)} m)",
+        shown,
+        right=right,
+    )
