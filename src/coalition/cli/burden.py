@@ -49,8 +49,8 @@ def _m(value: object) -> str:
     return "" if value is None else f"{Decimal(str(value)) / 1_000_000:,.0f}"
 
 
-def _pct(value: object) -> str:
-    return "" if value is None else f"{Decimal(str(value)):.1f} %"
+def _pct(value: object, places: int = 1) -> str:
+    return "" if value is None else f"{Decimal(str(value)):.{places}f} %"
 
 
 def render(report: BurdenReport) -> None:
@@ -63,7 +63,7 @@ def render(report: BurdenReport) -> None:
             "committed": _m(r["committed_eur"]),
             "delivered": _m(r["delivered_eur"]),
             "% of share": _pct(r["delivered_pct_of_fair_share"]),
-            "% of GDP": _pct(r["delivered_pct_of_gdp"]),
+            "% of GDP": _pct(r["delivered_pct_of_gdp"], 2),
             "shortfall": _m(r["shortfall_eur"]),
         }
         for r in rows

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
 
-console = Console()
-errors = Console(stderr=True)
+# Off a terminal (logs, CI, pipes) Rich would assume 80 columns and fold every table.
+_WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 160)
+console = Console(width=_WIDTH)
+errors = Console(stderr=True, width=_WIDTH)
 
 
 def as_json(value: Any) -> None:

@@ -37,9 +37,10 @@ EURO_AREA = _codes(
     "AUT BEL BGR CYP DEU ESP EST FIN FRA GRC HRV IRL ITA LTU LUX LVA MLT MNE NLD PRT SVK SVN"
 )  # MNE uses the euro without being in the euro area; BGR joined on 2026-01-01
 NATIONAL_CURRENCY = {
-    "ALB": "ALL", "AUS": "AUD", "CAN": "CAD", "CHE": "CHF", "CZE": "CZK",
+    # Albania and North Macedonia declare in EUR here: the ECB publishes no ALL or MKD rate.
+    "AUS": "AUD", "CAN": "CAD", "CHE": "CHF", "CZE": "CZK",
     "DNK": "DKK", "GBR": "GBP", "HUN": "HUF", "ISL": "ISK", "JPN": "JPY", "KOR": "KRW",
-    "MKD": "MKD", "NOR": "NOK", "NZL": "NZD", "POL": "PLN", "ROU": "RON", "SWE": "SEK",
+    "NOR": "NOK", "NZL": "NZD", "POL": "PLN", "ROU": "RON", "SWE": "SEK",
     "TUR": "TRY", "USA": "USD",
 }  # fmt: skip
 # Round demo conversion factors (units per EUR), only to express invented EUR values in a

@@ -54,6 +54,8 @@ class Offer:
         checks.one_of("status", self.status, tuple(OfferStatus))
         if self.delivered_on is not None and self.status not in ARRIVED_OFFER_STATES:
             raise InvalidValue("delivered_on", self.delivered_on, "set only once delivered")
+        if self.delivered_on is not None and self.delivered_on < self.available_from:
+            raise InvalidValue("delivered_on", self.delivered_on, "before the offer was available")
 
     def allows(self, area: CapabilityArea) -> bool:
         """The donor's condition lets this offer serve a need in `area`."""
