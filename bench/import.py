@@ -21,14 +21,13 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from support_ledger import OFFERS_HEADER, SEED  # noqa: E402
-
-from coalition.cli.progress import ProgressBar  # noqa: E402
-from coalition.services import ledger  # noqa: E402
-from coalition.storage import migrate  # noqa: E402
-from coalition.storage.engine import make_engine  # noqa: E402
-from coalition.storage.tables import change_log, offers  # noqa: E402
-from coalition.storage.unit_of_work import UnitOfWork  # noqa: E402
+from coalition.cli.progress import ProgressBar
+from coalition.services import ledger
+from coalition.storage import migrate
+from coalition.storage.engine import make_engine
+from coalition.storage.tables import change_log, offers
+from coalition.storage.unit_of_work import UnitOfWork
+from support_ledger import OFFERS_HEADER, SEED
 
 ITEMS = ("PZH2000", "KRAB", "HE155")
 DONORS = ("DEU", "POL")
