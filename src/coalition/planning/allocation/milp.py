@@ -8,6 +8,9 @@ fixed (simplex → vertex) and, only if that still fails, the MIP with integer x
 
 from __future__ import annotations
 
+import ctypes
+import os
+import sys
 import time
 from dataclasses import dataclass, replace
 
@@ -44,8 +47,31 @@ class ComponentOutcome:
     detail: str = ""
 
 
+_banner_shown = False
+
+
+def _highs() -> highspy.Highs:
+    """A Highs instance; the first one in a process would print a banner on stdout (which would
+    corrupt e.g. JSON output), so its construction runs with fd 1 pointed at /dev/null."""
+    global _banner_shown
+    if _banner_shown:
+        return highspy.Highs()  # type: ignore[no-untyped-call]
+    sys.stdout.flush()
+    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 1)
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
+        ctypes.CDLL(None).fflush(None)  # push the C-level buffer into /dev/null, not stdout
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(devnull)
+    _banner_shown = True
+    return h
+
+
 def _new_highs(time_limit: float, mip_gap: float) -> highspy.Highs:
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
+    h = _highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("threads", 1)
     h.setOptionValue("random_seed", 0)
