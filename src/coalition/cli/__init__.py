@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 
-from coalition.cli import burden as _burden  # noqa: F401  (registers commands)
+from coalition.cli import allocation as _allocation  # noqa: F401  (registers commands)
+from coalition.cli import burden as _burden  # noqa: F401
 from coalition.cli import demo as _demo  # noqa: F401
 from coalition.cli import ledger as _ledger  # noqa: F401
 from coalition.cli.app import app

@@ -7,12 +7,14 @@ from typing import Annotated
 import typer
 
 from coalition import demo as demo_scenario
+from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
 from coalition.cli.app import actor, app, handles_errors
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import say, table
-from coalition.services import burden, coverage, ledger
+from coalition.planning import allocation as planner
+from coalition.services import allocation, burden, coverage, ledger
 from coalition.services.database import default_engine, unit_of_work
 from coalition.storage import migrate
 
@@ -45,11 +47,8 @@ def demo(
     )
     with unit_of_work(actor(), engine) as uow:
         render_coverage(coverage.coverage_rows(uow))
-    for extra in EXTRA_SECTIONS:
-        extra(engine)
+    with unit_of_work(actor(), engine) as uow:
+        stored, _ = allocation.run(uow, planner.Parameters(time_limit_s=30.0))
+    allocation_cli.render_summary(stored.id, stored.plan)
     with unit_of_work(actor(), engine) as uow:
         burden_cli.render(burden.report(uow, year))
-
-
-# Later sections (e.g. the allocation plan summary) register themselves here.
-EXTRA_SECTIONS: list = []

@@ -141,7 +141,13 @@ class Compatibility:
         )
 
     def serves(self, item_type_code: str, family_code: str, platform_code: str | None) -> bool:
-        """A need names a family and, for platform-specific items like spares, a platform."""
-        if platform_code is not None:
-            return platform_code in self.platforms_served.get(item_type_code, frozenset())
-        return family_code in self.families_served.get(item_type_code, frozenset())
+        """A need names a family and, for items such as spares or rounds, also a platform.
+
+        The item must serve the family (its own, or by a family rule) and, when a platform is
+        named, that platform (the platform it serves, or by a platform rule).
+        """
+        if family_code not in self.families_served.get(item_type_code, frozenset()):
+            return False
+        if platform_code is None:
+            return True
+        return platform_code in self.platforms_served.get(item_type_code, frozenset())

@@ -206,6 +206,41 @@ baselines = Table(
     Column("source", String(1000), nullable=False),
 )
 
+# Allocation plans: versioned, never overwritten. `accepted_at` is set when a coordinator
+# accepts the plan; the assignments of accepted plans are what later plans build on.
+plans = Table(
+    "plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("method", String(20), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("objective", Float, nullable=False),
+    Column("best_bound", Float, nullable=True),
+    Column("gap", Float, nullable=True),
+    Column("build_seconds", Float, nullable=False),
+    Column("solve_seconds", Float, nullable=False),
+    Column("solver", String(100), nullable=False),
+    Column("snapshot_hash", String(64), nullable=False),
+    Column("parameters", Text, nullable=False),
+    Column("summary", Text, nullable=False),  # JSON: coverage, new types, messages
+    Column("accepted_at", DateTime(timezone=True), nullable=True),
+    Column("accepted_by", String(100), nullable=True),
+)
+
+plan_assignments = Table(
+    "plan_assignments",
+    metadata,
+    Column("plan_id", Integer, ForeignKey("plans.id"), primary_key=True),
+    Column("offer_key", String(200), primary_key=True),
+    Column("requirement_ref", CODE, primary_key=True),
+    Column("quantity", Float, nullable=False),
+    Column("arrival", Date, nullable=False),
+    Column("lateness_factor", Float, nullable=False),
+    Column("value", Float, nullable=False),
+)
+
 # Append-only history. Each row's hash covers its content and the previous row's hash, so any
 # edit or deletion of history is detectable by `coalition history --verify`.
 change_log = Table(

@@ -65,6 +65,7 @@ def test_155mm_ammunition_serves_every_howitzer_family_but_a_spares_kit_only_its
     assert compat.serves("HE155", "AMMO-155", None)  # its own family
     assert compat.serves("PZH-KIT", "SPARES", "PZH")
     assert not compat.serves("PZH-KIT", "SPARES", "M109")
+    assert not compat.serves("PZH", "SPARES", "PZH")  # the gun is not its own spares kit
     assert items[1].is_platform and not items[2].is_platform
     assert items[0].reference_value_eur is None or items[0].reference_value_eur > Decimal(0)
 
