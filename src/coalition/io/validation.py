@@ -14,7 +14,7 @@ from typing import Any
 from coalition.domain.donors import DonorKind
 from coalition.domain.errors import DomainError, IllegalTransition, InvalidValue
 from coalition.domain.lifecycle import check_transition
-from coalition.io.fields import CellError
+from coalition.io.fields import CODES, CellError
 from coalition.io.fields import identity as _identity
 from coalition.io.kinds import Kind
 from coalition.io.registry_codes import iso_countries, iso_currencies
@@ -194,17 +194,20 @@ def _check_references(
             if value is None:
                 continue
             target = target_of(row)
-            if value not in codes(target):
-                out.problems.append(
-                    Problem(
-                        file,
-                        out.row_numbers[index],
-                        column,
-                        str(value),
-                        f"unknown {target[:-1].replace('-', ' ')} code",
+            # A list column (e.g. excluded donors) holds several codes: check each one.
+            listed = value.split(";") if kind.column(column).type is CODES else [value]
+            for code in listed:
+                if code and code not in codes(target):
+                    out.problems.append(
+                        Problem(
+                            file,
+                            out.row_numbers[index],
+                            column,
+                            code,
+                            f"unknown {target[:-1].replace('-', ' ')} code",
+                        )
                     )
-                )
-                bad.append(index)
+                    bad.append(index)
     _drop(out, bad)
 
 

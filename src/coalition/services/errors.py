@@ -19,3 +19,6 @@ class ImportRejected(ServiceError):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__(f"{len(problems)} problem(s) found; nothing was imported")
+
+    def details(self) -> str:
+        return "\n".join(str(p) for p in self.problems)

@@ -1,0 +1,59 @@
+"""The demo as a user runs it: one command builds the database and prints the summaries."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+
+def run(*args: str, database: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COALITION_DATABASE_URL": database, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "coalition", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+
+
+def test_the_demo_builds_and_summarises_and_a_second_run_changes_nothing(tmp_path):
+    database = f"sqlite:///{tmp_path / 'demo.db'}"
+    first = run("demo", database=database)
+    assert first.returncode == 0, first.stderr
+    for heading in ("Coverage by capability area", "Plan 1", "Burden-sharing 2025"):
+        assert heading in first.stdout
+    assert "1500" in first.stdout  # offers created
+    second = run("demo", database=database)
+    assert second.returncode == 0, second.stderr
+    assert "Plan 2" in second.stdout
+    assert " 0 │       0 │      1500" in second.stdout  # offers: nothing created or updated
+
+    chart = tmp_path / "share.svg"
+    burden = run(
+        "burden",
+        "--year",
+        "2025",
+        "--chart",
+        str(chart),
+        "--export",
+        str(tmp_path / "b.xlsx"),
+        "--json",
+        database=database,
+    )
+    assert burden.returncode == 0, burden.stderr
+    assert chart.read_text().count("<svg") >= 1
+    assert (tmp_path / "b.xlsx").stat().st_size > 0
+
+    verify_dir = tmp_path / "plan"
+    exported = run("allocate", "--export-snapshot", str(verify_dir), database=database)
+    assert exported.returncode == 0, exported.stderr
+    verified = run("plan", "verify", str(verify_dir), database=database)
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "0 violation(s)" in verified.stdout
+
+    refused = run("set-status", "offers", "DEU:DEU-OF-0002", "delivered", database=database)
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("error: offer: cannot go from 'offered' to 'delivered'")
+    assert "Traceback" not in refused.stderr

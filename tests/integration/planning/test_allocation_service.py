@@ -1,0 +1,113 @@
+"""Allocation through the ledger: versioned plans, acceptance, export and re-verification."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coalition.planning import allocation as planner
+from coalition.services import allocation, ledger
+from coalition.services.errors import ServiceError
+from coalition.storage.unit_of_work import UnitOfWork
+from support_ledger import OFFERS_HEADER, import_text
+
+REQUIREMENTS = (
+    "ref,capability_area,family_code,quantity,priority,needed_by,destination_code,status\n"
+    "REQ-2,artillery,SPH-155,4,3,2027-01-01,UA-DEP-W1,approved\n"
+    "REQ-3,ammunition,AMMO-155,5000,2,2027-01-01,UA-DEP-W1,approved\n"
+    "REQ-4,ammunition,AMMO-155,100,5,2027-01-01,UA-DEP-W1,draft\n"
+)
+OFFERS = OFFERS_HEADER + (
+    "DEU,OF-1,PZH2000,10,2026-01-01,DEU,new,,EUR,,offered,\n"
+    "POL,OF-1,KRAB,6,2026-02-01,POL,new,,EUR,,offered,\n"
+)
+FLEET = "item_type_code,recipient_code,quantity,as_of\nPZH2000,UA-DEP-W1,18,2026-01-01\n"
+
+
+@pytest.fixture
+def ledger_with_offers(seeded, tmp_path):
+    import_text(seeded, tmp_path, "requirements", REQUIREMENTS)
+    import_text(seeded, tmp_path, "offers", OFFERS)
+    import_text(seeded, tmp_path, "fleet", FLEET)
+    return seeded
+
+
+def allocate(engine, **parameters):
+    with UnitOfWork(engine, "coordinator") as uow:
+        return allocation.run(uow, planner.Parameters(**parameters))
+
+
+def test_plans_are_stored_as_new_versions_with_the_fleet_type_preferred(ledger_with_offers):
+    first, snapshot = allocate(ledger_with_offers)
+    second, _ = allocate(ledger_with_offers)
+    assert (first.id, second.id) == (1, 2)
+    assert first.plan.status == planner.PlanStatus.OPTIMAL
+    # Only approved requirements are planned; the draft one is not in the snapshot.
+    assert {r.id for r in snapshot.requirements} == {"REQ-1", "REQ-2", "REQ-3"}
+    used = {(a.offer_id, a.requirement_id): a.quantity for a in first.plan.assignments}
+    # PzH 2000 is in service: its 10 units go first; Krab would be a new type in SPH-155.
+    assert sum(q for (o, _), q in used.items() if o == "DEU:OF-1") == 10
+    with UnitOfWork(ledger_with_offers, "auditor") as uow:
+        assert allocation.get_plan(uow, 1).plan.assignments == first.plan.assignments
+
+
+def test_explanations_name_a_need_nobody_offers(ledger_with_offers):
+    with UnitOfWork(ledger_with_offers, "coordinator") as uow:
+        stored, snapshot, fresh = allocation.current_plan(uow, planner.Parameters())
+    assert fresh
+    why = planner.explain_requirement(snapshot, stored.plan, "REQ-3")
+    assert why.shortfall == 5000
+    assert [r.code.value for r in why.reasons] == ["NO_COMPATIBLE_OFFER"]
+
+
+def test_accepting_a_plan_accepts_its_offers_once_and_later_plans_build_on_it(
+    ledger_with_offers,
+):
+    stored, _ = allocate(ledger_with_offers)
+    with UnitOfWork(ledger_with_offers, "coordinator") as uow:
+        keys = allocation.accept(uow, stored.id)
+    assert keys == sorted({a.offer_id for a in stored.plan.assignments})
+    with UnitOfWork(ledger_with_offers, "auditor") as uow:
+        for key in keys:
+            assert ledger.get_record(uow, "offers", key)["status"] == "accepted"
+            assert ledger.history(uow, "offers", key)[-1]["actor"] == "coordinator"
+    with UnitOfWork(ledger_with_offers, "coordinator") as uow, pytest.raises(ServiceError):
+        allocation.accept(uow, stored.id)
+    with UnitOfWork(ledger_with_offers, "coordinator") as uow:
+        snapshot = allocation.build_snapshot(uow, planner.Parameters())
+    assert not {o.id for o in snapshot.offers} & set(keys)
+    remaining = {r.id: r.quantity for r in snapshot.requirements}
+    served = sum(a.quantity for a in stored.plan.assignments if a.requirement_id == "REQ-1")
+    assert remaining.get("REQ-1", 0) == 12 - served
+
+
+def test_pins_and_forbids_reach_the_planner(ledger_with_offers):
+    stored, _ = allocate(
+        ledger_with_offers,
+        pins=(planner.Pin("POL:OF-1", "REQ-2", 2),),
+        forbids=frozenset({("DEU:OF-1", "REQ-2")}),
+    )
+    used = {(a.offer_id, a.requirement_id): a.quantity for a in stored.plan.assignments}
+    assert used[("POL:OF-1", "REQ-2")] >= 2
+    assert ("DEU:OF-1", "REQ-2") not in used
+
+
+def test_an_exported_plan_verifies_and_a_tampered_one_does_not(ledger_with_offers, tmp_path):
+    stored, snapshot = allocate(ledger_with_offers)
+    planner.export_snapshot(snapshot, stored.plan, tmp_path / "plan")
+    assert planner.verify_plan(tmp_path / "plan").passed
+    plan_file = tmp_path / "plan" / "plan.json"
+    data = json.loads(plan_file.read_text())
+    data["assignments"][0]["quantity"] += 100
+    plan_file.write_text(json.dumps(data))
+    assert not planner.verify_plan(tmp_path / "plan").passed
+
+
+def test_two_plans_diff_by_their_assignments(ledger_with_offers):
+    first, _ = allocate(ledger_with_offers)
+    second, _ = allocate(ledger_with_offers, forbids=frozenset({("DEU:OF-1", "REQ-1")}))
+    with UnitOfWork(ledger_with_offers, "analyst") as uow:
+        result = allocation.diff(uow, first.id, second.id)
+    changes = {(r["offer"], r["requirement"]): r["change"] for r in result["assignments"]}
+    assert changes[("DEU:OF-1", "REQ-1")] == "removed"
