@@ -221,3 +221,11 @@ def test_a_worker_past_the_hard_deadline_is_stopped_and_reported():
     task = Task(0, (table,), time_limit=10.0, mip_gap=1e-3, epsilon=1e-5, linking="offer")
     results = run_parallel([task], workers=1, soft_deadline=0.0, hard_deadline=0.0)
     assert isinstance(results[0], str) and "hard time limit" in results[0]
+
+
+@pytest.mark.parametrize("linking", ["pair", "offer", "requirement", "offer+requirement"])
+def test_every_linking_form_gives_the_same_optimum(linking: str):
+    s = _many_components()
+    reference = allocate(s)
+    plan = allocate(s, linking=linking)  # type: ignore[arg-type]
+    assert plan.objective == pytest.approx(reference.objective, rel=1e-6)

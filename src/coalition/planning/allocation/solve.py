@@ -86,7 +86,7 @@ def allocate(
     parts = split_components(table)
     tables = [table.subset(p) for p in parts]
     build = time.perf_counter() - started
-    outcomes = _solve_components(tables, snapshot, workers, started)
+    outcomes = _solve_components(tables, snapshot, workers, started, linking)
     x = np.zeros(table.n_pairs)
     summaries = []
     for k, (pairs, outcome) in enumerate(zip(parts, outcomes, strict=True)):
@@ -137,7 +137,11 @@ def allocate(
 
 
 def _solve_components(
-    tables: list[PairTable], snapshot: Snapshot, workers: int | None, started: float
+    tables: list[PairTable],
+    snapshot: Snapshot,
+    workers: int | None,
+    started: float,
+    linking: Linking,
 ) -> list[ComponentOutcome]:
     params = snapshot.parameters
     n_workers = params.workers if workers is None else workers
@@ -156,7 +160,7 @@ def _solve_components(
                     time_limit=params.time_limit_s,
                     mip_gap=params.mip_gap,
                     epsilon=params.tie_break_epsilon,
-                    linking=LINKING_DEFAULT,
+                    linking=linking,
                 )
             )
             batch, batch_pairs = [], 0
