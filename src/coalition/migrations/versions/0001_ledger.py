@@ -42,7 +42,6 @@ def upgrade() -> None:
         sa.Column("prev_hash", sa.String(length=64), nullable=False),
         sa.Column("hash", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_change_log")),
-        sa.UniqueConstraint("hash", name=op.f("uq_change_log_hash")),
     )
     with op.batch_alter_table("change_log", schema=None) as batch_op:
         batch_op.create_index("ix_change_log_entity_key", ["entity", "entity_key"], unique=False)
