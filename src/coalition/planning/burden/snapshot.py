@@ -7,6 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
+# Dated membership is a domain rule; the snapshot reuses the domain record.
+from coalition.domain.donors import Membership as Membership
+
 DonorKind = Literal["nation", "organisation"]
 Organisation = Literal["NATO", "EU"]
 Purpose = Literal["procurement", "training", "sustainment", "industry", "trust_fund"]
@@ -33,17 +36,6 @@ class Donor:
     code: str  # ISO 3166 alpha-3 for nations; "EU", "EPF", "EIB", "NATO-CAP" for organisations
     name: str
     kind: DonorKind
-
-
-@dataclass(frozen=True)
-class Membership:
-    donor_code: str
-    organisation: Organisation
-    joined: date
-    left: date | None = None
-
-    def active_on(self, on: date) -> bool:
-        return self.joined <= on and (self.left is None or on < self.left)
 
 
 @dataclass(frozen=True)
