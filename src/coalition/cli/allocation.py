@@ -114,6 +114,12 @@ def render_summary(plan_id: int, plan: planner.Plan) -> None:
     )
     for message in plan.messages:
         say(f"  [yellow]{message}[/]")
+    if plan.status == planner.PlanStatus.EMPTY:
+        say(
+            "Nothing to plan: there are no approved requirements still open, or no offers in "
+            "status 'offered'. Import or approve some (`coalition list requirements`)."
+        )
+        return
     table(
         "Coverage by capability area (priority-weighted, before → after this plan)",
         [

@@ -46,9 +46,9 @@ def demo(
         right=("created", "updated", "unchanged"),
     )
     with unit_of_work(actor(), engine) as uow:
-        render_coverage(coverage.coverage_rows(uow))
-    with unit_of_work(actor(), engine) as uow:
         stored, _ = allocation.run(uow, planner.Parameters(time_limit_s=30.0))
     allocation_cli.render_summary(stored.id, stored.plan)
     with unit_of_work(actor(), engine) as uow:
         burden_cli.render(burden.report(uow, year))
+    with unit_of_work(actor(), engine) as uow:
+        render_coverage(coverage.coverage_rows(uow))

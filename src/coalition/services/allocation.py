@@ -149,6 +149,9 @@ def run(
     """Solve and store the plan as a new version (plans are never overwritten)."""
     snapshot = build_snapshot(uow, parameters)
     plan = planner.allocate(snapshot, method)  # type: ignore[arg-type]
+    if plan.status == planner.PlanStatus.INVALID_INPUT:
+        # Nothing was planned, so nothing is stored: the coordinator fixes the pin and re-runs.
+        raise ServiceError("cannot plan: " + "; ".join(plan.messages))
     stored = _store(uow, plan)
     uow.commit()
     return stored, snapshot

@@ -8,7 +8,7 @@ import pytest
 
 from coalition.planning import allocation as planner
 from coalition.services import allocation, ledger
-from coalition.services.errors import ServiceError
+from coalition.services.errors import NotFound, ServiceError
 from coalition.storage.unit_of_work import UnitOfWork
 from support_ledger import OFFERS_HEADER, import_text
 
@@ -111,3 +111,11 @@ def test_two_plans_diff_by_their_assignments(ledger_with_offers):
         result = allocation.diff(uow, first.id, second.id)
     changes = {(r["offer"], r["requirement"]): r["change"] for r in result["assignments"]}
     assert changes[("DEU:OF-1", "REQ-1")] == "removed"
+
+
+def test_an_impossible_pin_is_refused_and_no_plan_is_stored(ledger_with_offers):
+    with pytest.raises(ServiceError) as error:
+        allocate(ledger_with_offers, pins=(planner.Pin("DEU:OF-1", "REQ-3", 1),))
+    assert "cannot plan: pin" in str(error.value)
+    with UnitOfWork(ledger_with_offers, "auditor") as uow, pytest.raises(NotFound):
+        allocation.get_plan(uow)
