@@ -120,18 +120,21 @@ def render_summary(plan_id: int, plan: planner.Plan) -> None:
             "status 'offered'. Import or approve some (`coalition list requirements`)."
         )
         return
+    with_before = any(a.covered_before for a in plan.area_coverage)
+    rows = []
+    for a in plan.area_coverage:
+        row = {
+            "capability area": a.capability_area.replace("_", " "),
+            "requirements": a.requirements,
+        }
+        if with_before:
+            row["before"] = f"{100 * a.covered_before:.1f} %"
+        row["after this plan"] = f"{100 * a.covered_after:.1f} %"
+        rows.append(row)
     table(
-        "Coverage by capability area (priority-weighted, before → after this plan)",
-        [
-            {
-                "capability area": a.capability_area.replace("_", " "),
-                "requirements": a.requirements,
-                "before": f"{100 * a.covered_before:.1f} %",
-                "after": f"{100 * a.covered_after:.1f} %",
-            }
-            for a in plan.area_coverage
-        ],
-        right=("requirements", "before", "after"),
+        "Coverage of open requirements by capability area (priority-weighted)",
+        rows,
+        right=("requirements", "before", "after this plan"),
     )
     if plan.new_types:
         say(
