@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coalition.cli.app import actor, app, handles_errors
-from coalition.cli.render import as_json, say, table
+from coalition.cli.render import as_json, note, say, table
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.snapshot_io import plan_as_dict
 from coalition.services import allocation
@@ -76,7 +76,7 @@ def allocate(
     plan = stored.plan
     if explain or explain_offer:
         if fresh:
-            say(f"(solved plan {stored.id} from the current ledger)")
+            note(f"(solved plan {stored.id} from the current ledger)")
         if explain:
             _explain_requirement(snapshot, plan, explain, json_out)
         if explain_offer:

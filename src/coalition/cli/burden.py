@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from coalition.cli.app import actor, app, handles_errors
-from coalition.cli.render import as_json, say, table
+from coalition.cli.render import as_json, note, say, table
 from coalition.money.charts import cumulative_deliveries_chart, fair_share_chart, save_chart
 from coalition.money.export import export_report
 from coalition.planning.burden import BurdenReport, burden_table, report_as_dict
@@ -37,12 +37,13 @@ def burden_command(
         as_json(report_as_dict(report))
     else:
         render(report)
+    tell = note if json_out else say
     if chart:
-        say(f"chart written to {save_chart(fair_share_chart(report), chart)}")
+        tell(f"chart written to {save_chart(fair_share_chart(report), chart)}")
     if timeline:
-        say(f"chart written to {save_chart(cumulative_deliveries_chart(report), timeline)}")
+        tell(f"chart written to {save_chart(cumulative_deliveries_chart(report), timeline)}")
     if export:
-        say(f"table written to {export_report(report, export)}")
+        tell(f"table written to {export_report(report, export)}")
 
 
 def _m(value: object) -> str:

@@ -41,5 +41,10 @@ def say(message: str) -> None:
     console.print(message, soft_wrap=True, highlight=False)
 
 
+def note(message: str) -> None:
+    """A side remark on stderr, so that --json output on stdout stays parseable."""
+    errors.print(message, soft_wrap=True, highlight=False)
+
+
 def fail(message: str) -> None:
     errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
