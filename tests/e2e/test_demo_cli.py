@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -52,6 +53,10 @@ def test_the_demo_builds_and_summarises_and_a_second_run_changes_nothing(tmp_pat
     verified = run("plan", "verify", str(verify_dir), database=database)
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "0 violation(s)" in verified.stdout
+
+    for day, expected in (("2023-01-10", 21), ("2024-03-07", 23)):
+        both = run("members", "--on", day, "--json", database=database)
+        assert len(json.loads(both.stdout)) == expected
 
     refused = run("set-status", "offers", "DEU:DEU-OF-0002", "delivered", database=database)
     assert refused.returncode == 1

@@ -219,3 +219,22 @@ def render_coverage(rows: list[AreaCoverage]) -> None:
         shown,
         right=("lines", "required", "offered", "accepted", "delivered", "coverage"),
     )
+
+
+@app.command()
+@handles_errors
+def members(
+    org: Annotated[list[str] | None, typer.Option(help="NATO or EU (repeat for both)")] = None,
+    on: Annotated[str | None, typer.Option(help="date YYYY-MM-DD (default: today)")] = None,
+    json_out: Json = False,
+) -> None:
+    """Who belonged to NATO, the EU, or both on a date (e.g. --on 2023-01-10)."""
+    day = date.fromisoformat(on) if on else date.today()
+    organisations = org or ["NATO", "EU"]
+    with unit_of_work(actor()) as uow:
+        rows = ledger.members(uow, organisations, day)
+    if json_out:
+        as_json(rows)
+        return
+    say(f"{len(rows)} members of {' and '.join(organisations)} on {day}")
+    table("", rows)

@@ -183,3 +183,17 @@ def change_status(
     uow.changes.record([Change(kind.entity, key, "update", before, after)])
     uow.commit()
     return after
+
+
+def members(uow: UnitOfWork, organisations: list[str], on: date) -> list[dict[str, Any]]:
+    """Donors that belong to every one of `organisations` on `on` (membership is dated)."""
+    from coalition.domain.donors import Organisation, members_of_all
+    from coalition.io.kinds import DONORS, MEMBERSHIPS
+
+    unknown = [o for o in organisations if o not in tuple(Organisation)]
+    if unknown or not organisations:
+        raise ServiceError("organisations must be NATO and/or EU")
+    rows = Repository(uow.connection, MEMBERSHIPS).list({})
+    codes = members_of_all([MEMBERSHIPS.from_row(r) for r in rows], organisations, on)
+    names = {r["code"]: r["name"] for r in Repository(uow.connection, DONORS).list({})}
+    return [{"code": code, "name": names.get(code, "")} for code in sorted(codes)]
