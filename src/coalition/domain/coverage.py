@@ -12,7 +12,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from coalition.domain.lifecycle import OfferStatus
+
 ZERO = Decimal(0)
+
+# Which coverage column an offer's status falls in; declined and withdrawn count nowhere.
+OFFER_STAGE: dict[str, str] = {
+    OfferStatus.OFFERED: "offered",
+    OfferStatus.ACCEPTED: "accepted",
+    OfferStatus.COMMITTED: "accepted",
+    OfferStatus.SHIPPED: "accepted",
+    OfferStatus.DELIVERED: "delivered",
+    OfferStatus.OPERATIONAL: "delivered",
+}
 
 
 @dataclass(frozen=True, slots=True)

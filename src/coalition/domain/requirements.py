@@ -11,6 +11,10 @@ from coalition.domain.errors import InvalidValue
 from coalition.domain.lifecycle import RequirementStatus
 
 PRIORITIES = (1, 2, 3, 4, 5)  # 1 is the most urgent
+# Needs still to be served: approved and not yet fully met.
+OPEN_REQUIREMENT_STATES = (RequirementStatus.APPROVED, RequirementStatus.PARTLY_MET)
+# Needs that count in coverage figures (met ones included, so coverage does not fall as they close).
+COUNTED_REQUIREMENT_STATES = (*OPEN_REQUIREMENT_STATES, RequirementStatus.MET)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,4 +48,4 @@ class Requirement:
     @property
     def is_open(self) -> bool:
         """Counted as a need: approved and not yet fully met."""
-        return self.status in (RequirementStatus.APPROVED, RequirementStatus.PARTLY_MET)
+        return self.status in OPEN_REQUIREMENT_STATES

@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 
 from coalition.domain.catalogue import Compatibility
 from coalition.domain.errors import IllegalTransition
-from coalition.domain.lifecycle import OfferStatus, RequirementStatus, check_transition
+from coalition.domain.lifecycle import OfferStatus, check_transition
+from coalition.domain.requirements import OPEN_REQUIREMENT_STATES
 from coalition.io.kinds import COMPATIBILITY, ITEM_TYPES, OFFERS
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.snapshot_io import plan_as_dict
@@ -29,7 +30,7 @@ from coalition.storage.repository import Repository
 from coalition.storage.tables import fleet, offers, plan_assignments, plans, requirements
 from coalition.storage.unit_of_work import UnitOfWork
 
-OPEN_REQUIREMENTS = (RequirementStatus.APPROVED.value, RequirementStatus.PARTLY_MET.value)
+OPEN_REQUIREMENTS = [str(status) for status in OPEN_REQUIREMENT_STATES]
 DEFAULT_TRANSIT_DAYS = 14
 
 

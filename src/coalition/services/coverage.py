@@ -8,24 +8,16 @@ from statistics import median
 
 from sqlalchemy import func, select
 
-from coalition.domain.coverage import AreaCoverage, FamilyTotals, coverage_by_area, total
-from coalition.domain.lifecycle import OfferStatus, RequirementStatus
+from coalition.domain.coverage import (
+    OFFER_STAGE,
+    AreaCoverage,
+    FamilyTotals,
+    coverage_by_area,
+    total,
+)
+from coalition.domain.requirements import COUNTED_REQUIREMENT_STATES
 from coalition.storage.tables import families, item_types, offers, requirements
 from coalition.storage.unit_of_work import UnitOfWork
-
-COUNTED_REQUIREMENTS = (
-    RequirementStatus.APPROVED.value,
-    RequirementStatus.PARTLY_MET.value,
-    RequirementStatus.MET.value,
-)
-STAGE = {
-    OfferStatus.OFFERED.value: "offered",
-    OfferStatus.ACCEPTED.value: "accepted",
-    OfferStatus.COMMITTED.value: "accepted",
-    OfferStatus.SHIPPED.value: "accepted",
-    OfferStatus.DELIVERED.value: "delivered",
-    OfferStatus.OPERATIONAL.value: "delivered",
-}
 
 
 def coverage_by_area_for(uow: UnitOfWork) -> list[FamilyTotals]:
@@ -40,7 +32,7 @@ def coverage_by_area_for(uow: UnitOfWork) -> list[FamilyTotals]:
         code: (int(units), int(lines))
         for code, units, lines in connection.execute(
             select(requirements.c.family_code, func.sum(requirements.c.quantity), func.count())
-            .where(requirements.c.status.in_(COUNTED_REQUIREMENTS))
+            .where(requirements.c.status.in_([str(v) for v in COUNTED_REQUIREMENT_STATES]))
             .group_by(requirements.c.family_code)
         )
     }
@@ -50,8 +42,8 @@ def coverage_by_area_for(uow: UnitOfWork) -> list[FamilyTotals]:
         .join(item_types, item_types.c.code == offers.c.item_type_code)
         .group_by(item_types.c.family_code, offers.c.status)
     ):
-        if status in STAGE:
-            supplied[family_code][STAGE[status]] += int(units)
+        if status in OFFER_STAGE:
+            supplied[family_code][OFFER_STAGE[status]] += int(units)
     totals = []
     for code, area in connection.execute(select(families.c.code, families.c.capability_area)):
         units, lines = required.get(code, (0, 0))
