@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -161,8 +162,6 @@ def history(
 
 
 def _changed_fields(before: str | None, after: str | None) -> str:
-    import json
-
     old = json.loads(before) if before else {}
     new = json.loads(after) if after else {}
     if not old:

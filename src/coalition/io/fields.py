@@ -17,10 +17,6 @@ class CellError(ValueError):
     """A cell that cannot be read as its column's type; the message is the reason."""
 
 
-def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
-
-
 def identity(value: Any) -> Any:
     return value
 
@@ -147,7 +143,3 @@ DATE = FieldType("date YYYY-MM-DD", _date, render=date.isoformat, from_db=_db_da
 AREAS = FieldType(
     "capability areas separated by ;", _parse_areas, _join_areas, _join_areas, _split_areas
 )
-
-
-def is_blank(cell: Any) -> bool:
-    return _blank(cell)

@@ -20,8 +20,3 @@ EURO_LEGACY_CURRENCIES = frozenset({"BGN", "HRK", "CYP", "EEK", "LTL", "LVL", "M
 @cache
 def iso_currencies() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies) | EURO_LEGACY_CURRENCIES
-
-
-def country_name(alpha3: str) -> str | None:
-    country = pycountry.countries.get(alpha_3=alpha3)
-    return None if country is None else country.name

@@ -10,9 +10,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from coalition.domain.donors import Organisation, members_of_all
 from coalition.domain.errors import DomainError
 from coalition.domain.lifecycle import STAMPED_ON, check_transition
-from coalition.io.kinds import KINDS, Kind, kind_named
+from coalition.io.kinds import DONORS, KINDS, MEMBERSHIPS, Kind, kind_named
 from coalition.io.spreadsheets import UnreadableFile, read_table, write_table
 from coalition.io.validation import Problem, validate
 from coalition.services.errors import ImportRejected, NotFound, ServiceError
@@ -187,9 +188,6 @@ def change_status(
 
 def members(uow: UnitOfWork, organisations: list[str], on: date) -> list[dict[str, Any]]:
     """Donors that belong to every one of `organisations` on `on` (membership is dated)."""
-    from coalition.domain.donors import Organisation, members_of_all
-    from coalition.io.kinds import DONORS, MEMBERSHIPS
-
     unknown = [o for o in organisations if o not in tuple(Organisation)]
     if unknown or not organisations:
         raise ServiceError("organisations must be NATO and/or EU")
