@@ -8,12 +8,20 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, text
 
 from coalition.storage import migrate
 from coalition.storage.engine import make_engine
 
 POSTGRES_URL = os.environ.get("COALITION_TEST_DATABASE_URL")
+
+# Property tests are deterministic in CI and under `make test` (same examples every run, no
+# example database), so a green run never depends on luck; `HYPOTHESIS_PROFILE=explore` lets a
+# developer search new examples on purpose.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def _postgres_engine() -> Iterator[Engine]:
