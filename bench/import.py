@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from coalition.cli.progress import ProgressBar
+from coalition.domain.access import Principal
 from coalition.services import ledger
 from coalition.storage import migrate
 from coalition.storage.engine import make_engine
@@ -54,7 +55,7 @@ def seeded_engine(directory: Path, name: str):
     for kind, text in SEED.items():
         path = directory / f"{name}-{kind}.csv"
         path.write_text(text)
-        with UnitOfWork(engine, "bench") as uow:
+        with UnitOfWork(engine, Principal("bench")) as uow:
             ledger.import_file(uow, kind, path)
     return engine
 
@@ -80,7 +81,7 @@ def run_coalition(directory: Path, csv: Path) -> tuple[float, dict[str, float], 
     engine = seeded_engine(directory, "coalition.db")
     logged_before = count(engine, change_log)
     started = time.perf_counter()
-    with UnitOfWork(engine, "bench") as uow, TimedBar() as bar:
+    with UnitOfWork(engine, Principal("bench")) as uow, TimedBar() as bar:
         ledger.import_file(uow, "offers", csv, bar)
     elapsed = time.perf_counter() - started
     marks = [("reading", started), *bar.phases, ("end", started + elapsed)]

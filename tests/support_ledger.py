@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, MetaData, select
 
+from coalition.domain.access import Principal
 from coalition.services import ledger
 from coalition.storage.unit_of_work import UnitOfWork
 
@@ -35,7 +36,7 @@ def import_text(engine: Engine, tmp_path: Path, kind: str, text: str, name: str 
                 actor: str = "tester"):  # fmt: skip
     path = tmp_path / (name or f"{kind}.csv")
     path.write_text(text, encoding="utf-8")
-    with UnitOfWork(engine, actor) as uow:
+    with UnitOfWork(engine, Principal(actor)) as uow:
         return ledger.import_file(uow, kind, path)
 
 

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from coalition.cli.app import actor, app, handles_errors
+from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.render import as_json, note, say, table
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.snapshot_io import plan_as_dict
 from coalition.services import allocation
-from coalition.services.database import unit_of_work
+from coalition.services.database import reading, writing
 from coalition.services.errors import ServiceError
 
 plan_app = typer.Typer(
@@ -67,7 +67,7 @@ def allocate(
     if method not in ("milp", "greedy"):
         raise ServiceError(f"--method must be milp or greedy, not '{method}'")
     parameters = _parameters(time_limit, gap, pin or [], forbid or [])
-    with unit_of_work(actor()) as uow:
+    with writing(principal()) as uow:
         if explain or explain_offer:
             stored, snapshot, fresh = allocation.current_plan(uow, parameters)
         else:
@@ -223,7 +223,7 @@ def _explain_offer(
 @handles_errors
 def accept(plan_id: Annotated[int, typer.Argument(help="the plan to accept")]) -> None:
     """Accept a plan: every offer it uses becomes accepted (logged in the change log)."""
-    with unit_of_work(actor()) as uow:
+    with writing(principal()) as uow:
         keys = allocation.accept(uow, plan_id)
     say(f"plan {plan_id} accepted: {len(keys)} offers moved to accepted")
 
@@ -236,7 +236,7 @@ def diff(
     json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """What changed between two plans: assignments added, removed or changed."""
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         result = allocation.diff(uow, first, second)
     if json_out:
         as_json(result)

@@ -10,6 +10,7 @@ import typer
 
 from coalition.cli.render import fail
 from coalition.config import get_settings
+from coalition.domain.access import Principal
 from coalition.domain.errors import DomainError
 from coalition.services.errors import ImportRejected, ServiceError
 
@@ -35,8 +36,9 @@ def _global_options(
     state["actor"] = as_user or get_settings().user
 
 
-def actor() -> str:
-    return state.get("actor") or get_settings().user
+def principal() -> Principal:
+    """Who the command acts as (`--as`, else COALITION_USER, else the login name)."""
+    return Principal(state.get("actor") or get_settings().user)
 
 
 def handles_errors(command: F) -> F:

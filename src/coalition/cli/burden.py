@@ -8,13 +8,17 @@ from typing import Annotated
 
 import typer
 
-from coalition.cli.app import actor, app, handles_errors
+from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.render import as_json, note, say, table
-from coalition.money.charts import cumulative_deliveries_chart, fair_share_chart, save_chart
-from coalition.money.export import export_report
 from coalition.planning.burden import BurdenReport, burden_table, report_as_dict
+from coalition.reports.burden_charts import (
+    cumulative_deliveries_chart,
+    fair_share_chart,
+    save_chart,
+)
+from coalition.reports.burden_export import export_report
 from coalition.services import burden
-from coalition.services.database import unit_of_work
+from coalition.services.database import reading
 
 
 @app.command("burden")
@@ -31,7 +35,7 @@ def burden_command(
     export: Annotated[Path | None, typer.Option(help="write the table (.csv or .xlsx)")] = None,
 ) -> None:
     """Burden-sharing per ally: pledged, committed, delivered against the fair share."""
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         report = burden.report(uow, year)
     if json_out:
         as_json(report_as_dict(report))

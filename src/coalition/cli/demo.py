@@ -9,13 +9,13 @@ import typer
 from coalition import demo as demo_scenario
 from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
-from coalition.cli.app import actor, app, handles_errors
+from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import say, table
 from coalition.planning import allocation as planner
 from coalition.services import allocation, burden, coverage, ledger
-from coalition.services.database import default_engine, unit_of_work
+from coalition.services.database import default_engine, reading, writing
 from coalition.storage import migrate
 
 
@@ -30,7 +30,7 @@ def demo(
     say(f"Demo database: {engine.url.render_as_string(hide_password=True)}")
     results = []
     for kind, path in demo_scenario.files():
-        with unit_of_work(actor(), engine) as uow, ProgressBar() as bar:
+        with writing(principal(), engine) as uow, ProgressBar() as bar:
             results.append(ledger.import_file(uow, kind, path, bar))
     table(
         "Demo scenario imported (a second run changes nothing: imports are idempotent)",
@@ -45,10 +45,10 @@ def demo(
         ],
         right=("created", "updated", "unchanged"),
     )
-    with unit_of_work(actor(), engine) as uow:
+    with writing(principal(), engine) as uow:
         stored, _ = allocation.run(uow, planner.Parameters(time_limit_s=30.0))
     allocation_cli.render_summary(stored.id, stored.plan)
-    with unit_of_work(actor(), engine) as uow:
+    with reading(principal(), engine) as uow:
         burden_cli.render(burden.report(uow, year))
-    with unit_of_work(actor(), engine) as uow:
+    with reading(principal(), engine) as uow:
         render_coverage(coverage.coverage_rows(uow))

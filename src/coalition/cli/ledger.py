@@ -10,15 +10,13 @@ from typing import Annotated
 
 import typer
 
-from coalition.cli.app import actor, app, handles_errors
+from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import as_json, say, table
 from coalition.domain.coverage import AreaCoverage
-from coalition.io.kinds import KINDS
-from coalition.services import coverage, ledger
-from coalition.services.database import default_engine, unit_of_work
-from coalition.storage import migrate
-from coalition.storage.changelog import verify_chain
+from coalition.registries.kinds import KINDS
+from coalition.services import audit, coverage, database, ledger
+from coalition.services.database import reading, writing
 
 KIND_HELP = "one of: " + ", ".join(KINDS)
 Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
@@ -28,9 +26,7 @@ Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a tabl
 @handles_errors
 def init() -> None:
     """Create or upgrade the database schema (safe to run again)."""
-    engine = default_engine()
-    migrate.upgrade(engine)
-    say(f"database ready at {engine.url.render_as_string(hide_password=True)}")
+    say(f"database ready at {database.initialise()}")
 
 
 @app.command("import")
@@ -41,7 +37,7 @@ def import_(
     json_out: Json = False,
 ) -> None:
     """Import a spreadsheet: every problem is listed, and either all rows land or none."""
-    with unit_of_work(actor()) as uow, ProgressBar() as bar:
+    with writing(principal()) as uow, ProgressBar() as bar:
         result = ledger.import_file(uow, kind, file, bar)
     if json_out:
         as_json(result.__dict__)
@@ -59,7 +55,7 @@ def export(
     file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file to write")],
 ) -> None:
     """Export a registry in its import template (re-importing it changes nothing)."""
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         count = ledger.export_file(uow, kind, file)
     say(f"{count} {kind} written to {file}")
 
@@ -92,7 +88,7 @@ def list_(
         if not sep:
             raise typer.BadParameter(f"'{item}' is not COLUMN=VALUE", param_hint="--where")
         filters[name.strip()] = value.strip()
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         rows = ledger.list_records(uow, kind, filters, limit or None)
     if json_out:
         as_json(rows)
@@ -113,7 +109,7 @@ def show(
     json_out: Json = False,
 ) -> None:
     """Show one record."""
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         row = ledger.get_record(uow, kind, key)
     if json_out:
         as_json(row)
@@ -133,9 +129,9 @@ def history(
     json_out: Json = False,
 ) -> None:
     """Show every change to a record: who, when, batch, before and after."""
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         if verify:
-            count, problems = verify_chain(uow.connection)
+            count, problems = audit.verify_change_log(uow)
             for problem in problems:
                 say(f"[red]{problem}[/]")
             say(f"{count} change-log entries checked, {len(problems)} problem(s)")
@@ -180,7 +176,7 @@ def set_status(
 ) -> None:
     """Move a record one legal step along its lifecycle (e.g. offered → accepted)."""
     when = date.fromisoformat(on) if on else None
-    with unit_of_work(actor()) as uow:
+    with writing(principal()) as uow:
         after = ledger.change_status(uow, kind, key, status, when)
     say(f"{kind} {key} is now {after['status']}")
 
@@ -189,7 +185,7 @@ def set_status(
 @handles_errors
 def status(json_out: Json = False) -> None:
     """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)
     if json_out:
         as_json([r.as_dict() for r in rows])
@@ -230,7 +226,7 @@ def members(
     """Who belonged to NATO, the EU, or both on a date (e.g. --on 2023-01-10)."""
     day = date.fromisoformat(on) if on else date.today()
     organisations = org or ["NATO", "EU"]
-    with unit_of_work(actor()) as uow:
+    with reading(principal()) as uow:
         rows = ledger.members(uow, organisations, day)
     if json_out:
         as_json(rows)

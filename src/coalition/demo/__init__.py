@@ -48,7 +48,7 @@ def files() -> list[tuple[str, Path]]:
     Only kinds the ledger declares are listed, so a demo file for a registry that is not (yet)
     in ``io.kinds.KINDS`` is skipped rather than rejected.
     """
-    from coalition.io.kinds import KINDS
+    from coalition.registries.kinds import KINDS
 
     root = data_dir()
     return [(kind, root / DEMO_FILES[kind]) for kind in KINDS if kind in DEMO_FILES]
@@ -56,11 +56,12 @@ def files() -> list[tuple[str, Path]]:
 
 def load(engine: Engine, actor: str = "demo") -> list[ImportResult]:
     """Import every demo file into a migrated database, one unit of work per file."""
+    from coalition.domain.access import Principal
     from coalition.services.ledger import import_file
     from coalition.storage.unit_of_work import UnitOfWork
 
     results = []
     for kind, path in files():
-        with UnitOfWork(engine, actor) as uow:
+        with UnitOfWork(engine, Principal(actor)) as uow:
             results.append(import_file(uow, kind, path))
     return results

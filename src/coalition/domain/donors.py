@@ -75,6 +75,9 @@ def members_of_all(
     return set.intersection(*groups) if groups else set()
 
 
+GDP_UNIT_PER_BILLION = {"billion": Decimal(1), "million": Decimal(1000), "unit": Decimal(10**9)}
+
+
 @dataclass(frozen=True, slots=True)
 class GdpFigure:
     """Nominal GDP of a donor in a year, as the cited source gives it."""
@@ -91,5 +94,9 @@ class GdpFigure:
         checks.year("year", self.year)
         checks.positive_decimal("amount", self.amount)
         checks.currency("currency", self.currency)
-        checks.one_of("unit", self.unit, ("billion", "million", "unit"))
+        checks.one_of("unit", self.unit, tuple(GDP_UNIT_PER_BILLION))
         checks.text("source", self.source, max_length=500)
+
+    def in_billions(self) -> Decimal:
+        """The amount in billions of its currency, whatever scale the source used."""
+        return self.amount / GDP_UNIT_PER_BILLION[self.unit]

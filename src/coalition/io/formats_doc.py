@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from coalition.io.kinds import KINDS, Kind
+from coalition.registries.kinds import KINDS, Kind
 
 INTRO = """# Spreadsheet formats
 

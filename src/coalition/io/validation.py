@@ -14,11 +14,11 @@ from typing import Any
 from coalition.domain.donors import DonorKind
 from coalition.domain.errors import DomainError, IllegalTransition, InvalidValue
 from coalition.domain.lifecycle import check_transition
-from coalition.io.fields import CODES, CellError
-from coalition.io.fields import identity as _identity
-from coalition.io.kinds import Kind
-from coalition.io.registry_codes import iso_countries, iso_currencies
 from coalition.io.spreadsheets import Table
+from coalition.registries.fields import CODES, CellError
+from coalition.registries.fields import identity as _identity
+from coalition.registries.iso_codes import iso_countries, iso_currencies
+from coalition.registries.kinds import Kind
 
 # Columns whose codes point at another registry, when the target depends on another column.
 _TARGET_BY_KIND_COLUMN = {"family": "families", "platform": "item-types"}

@@ -21,9 +21,9 @@ from coalition.domain.catalogue import Compatibility
 from coalition.domain.errors import IllegalTransition
 from coalition.domain.lifecycle import OfferStatus, check_transition
 from coalition.domain.requirements import OPEN_REQUIREMENT_STATES
-from coalition.io.kinds import COMPATIBILITY, ITEM_TYPES, OFFERS
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.snapshot_io import plan_as_dict
+from coalition.registries.kinds import COMPATIBILITY, ITEM_TYPES, OFFERS
 from coalition.services.errors import NotFound, ServiceError
 from coalition.storage.changelog import Change
 from coalition.storage.repository import Repository
@@ -52,8 +52,8 @@ def transit_table() -> dict[str, int]:
 
 def build_snapshot(uow: UnitOfWork, parameters: planner.Parameters) -> planner.Snapshot:
     connection = uow.connection
-    items = [ITEM_TYPES.from_row(r) for r in Repository(connection, ITEM_TYPES).list({})]
-    rules = [COMPATIBILITY.from_row(r) for r in Repository(connection, COMPATIBILITY).list({})]
+    items = [ITEM_TYPES.from_row(r) for r in Repository(uow, ITEM_TYPES).list({})]
+    rules = [COMPATIBILITY.from_row(r) for r in Repository(uow, COMPATIBILITY).list({})]
     compatibility = Compatibility.build(items, rules)
     families = {item.code: item.family_code for item in items}
 
@@ -268,7 +268,7 @@ def accept(uow: UnitOfWork, plan_id: int) -> list[str]:
         raise ServiceError(f"plan {plan_id} was already accepted on {stored.accepted_at:%Y-%m-%d}")
     if not stored.plan.is_usable:
         raise ServiceError(f"plan {plan_id} is {stored.plan.status.value}: nothing to accept")
-    repository = Repository(uow.connection, OFFERS)
+    repository = Repository(uow, OFFERS)
     keys = sorted({a.offer_id for a in stored.plan.assignments})
     changes, updates = [], []
     for key in keys:

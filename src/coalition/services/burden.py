@@ -2,44 +2,39 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from typing import Any
 
-from coalition.domain.lifecycle import OfferStatus
-from coalition.io.kinds import BASELINES
-from coalition.money.burden import burden_report
+from coalition.domain.baselines import PledgeBaseline
+from coalition.io.ecb_rates import EcbRates
 from coalition.planning import burden as plan
+from coalition.registries.kinds import (
+    BASELINES,
+    DONORS,
+    GDP,
+    ITEM_TYPES,
+    MEMBERSHIPS,
+    OFFERS,
+    PLEDGES,
+    Kind,
+)
 from coalition.services.errors import ServiceError
-from coalition.storage import tables
+from coalition.storage.repository import Repository
 from coalition.storage.unit_of_work import UnitOfWork
-
-DELIVERED = (OfferStatus.DELIVERED.value, OfferStatus.OPERATIONAL.value)
 
 
 def snapshot(uow: UnitOfWork) -> plan.BurdenSnapshot:
-    connection = uow.connection
+    def rows(kind: Kind) -> list[dict[str, Any]]:
+        return Repository(uow, kind).list()
 
-    def rows(table: tables.Table) -> list[dict]:
-        return [dict(r) for r in connection.execute(select(table)).mappings()]
-
-    values = {
-        r["code"]: r["reference_value_eur"]
-        for r in connection.execute(
-            select(tables.item_types.c.code, tables.item_types.c.reference_value_eur)
-        ).mappings()
-    }
-    donors = tuple(plan.Donor(r["code"], r["name"], r["kind"]) for r in rows(tables.donors))
-    memberships = tuple(
-        plan.Membership(r["donor_code"], r["organisation"], r["joined"], r["left"])
-        for r in rows(tables.memberships)
-    )
+    values = {r["code"]: r["reference_value_eur"] for r in rows(ITEM_TYPES)}
+    donors = tuple(plan.Donor(r["code"], r["name"], r["kind"]) for r in rows(DONORS))
+    memberships = tuple(MEMBERSHIPS.from_row(r) for r in rows(MEMBERSHIPS))
+    # Sources give GDP in billions, millions or units; the calculation works in billions.
     gdp = tuple(
-        plan.GdpFigure(
-            r["donor_code"], r["year"], r["amount"], r["currency"], r["unit"], r["source"]
-        )
-        for r in rows(tables.gdp)
-        if r["unit"] == "billion"
+        plan.GdpFigure(f.donor_code, f.year, f.in_billions(), f.currency, "billion", f.source)
+        for f in (GDP.from_row(r) for r in rows(GDP))
     )
-    baselines = tuple(_baseline(BASELINES.from_row(r)) for r in rows(tables.baselines))
+    baselines = tuple(_baseline(BASELINES.from_row(r)) for r in rows(BASELINES))
     pledges = tuple(
         plan.FinancialPledge(
             f"{r['donor_code']}:{r['external_id']}",
@@ -53,7 +48,7 @@ def snapshot(uow: UnitOfWork) -> plan.BurdenSnapshot:
             r["channel_code"],
             r["disbursed_on"],
         )
-        for r in rows(tables.pledges)
+        for r in rows(PLEDGES)
     )
     offers = tuple(
         plan.InKindOffer(
@@ -71,12 +66,12 @@ def snapshot(uow: UnitOfWork) -> plan.BurdenSnapshot:
             declared_currency=r["currency"] if r["declared_value"] is not None else None,
             delivered_on=r["delivered_on"],
         )
-        for r in rows(tables.offers)
+        for r in rows(OFFERS)
     )
     return plan.BurdenSnapshot(donors, memberships, gdp, baselines, pledges, offers)
 
 
-def _baseline(record) -> plan.BurdenBaseline:  # type: ignore[no-untyped-def]
+def _baseline(record: PledgeBaseline) -> plan.BurdenBaseline:
     return plan.BurdenBaseline(
         year=record.year,
         amount=record.amount,
@@ -97,6 +92,6 @@ def report(uow: UnitOfWork, year: int) -> plan.BurdenReport:
         known = ", ".join(str(b.year) for b in data.baselines) or "none"
         raise ServiceError(f"no burden-sharing baseline for {year} (baselines: {known})")
     try:
-        return burden_report(data, year)
+        return plan.compute_burden(data, year, EcbRates())
     except (plan.BurdenDataError, plan.ExchangeRateError) as error:
         raise ServiceError(str(error)) from None

@@ -141,3 +141,13 @@ def verify_chain(connection: Connection) -> tuple[int, list[str]]:
     if count and tip != prev:
         problems.append("the chain's recorded tip is not its last entry (entries removed?)")
     return count, problems
+
+
+def entries_for(connection: Connection, entity: str, key: str) -> list[dict[str, Any]]:
+    """Every change-log entry of one record, oldest first."""
+    query = (
+        select(change_log)
+        .where(change_log.c.entity == entity, change_log.c.entity_key == key)
+        .order_by(change_log.c.id)
+    )
+    return [dict(r) for r in connection.execute(query).mappings()]

@@ -6,6 +6,11 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 
+# Key in Connection.info: True when the transaction will write (set by the unit of work).
+WRITE_INTENT = "coalition_write_intent"
+# How long a writer waits for another writer before the user is told the database is busy.
+BUSY_TIMEOUT_MS = 10_000
+
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
@@ -25,11 +30,15 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        # IMMEDIATE takes the write lock at the start, so two writers never both read the
-        # change-log tip and then collide when appending to the chain.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # A writer takes the lock at the start (IMMEDIATE), so two writers never both read the
+        # change-log tip and then collide when appending to the chain. A reader begins a
+        # deferred transaction: in WAL mode it reads a consistent snapshot and never waits.
+        if connection.info.get(WRITE_INTENT, True):
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

@@ -1,49 +1,88 @@
-"""Generic reads and writes for any registry Kind, an array of rows at a time."""
+"""Generic reads and writes for any registry Kind, an array of rows at a time.
+
+This is the one door to the registry tables: every read passes the principal's visibility
+filter (`storage.visibility`), so no interface can show a row the filter hides.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, select
+from sqlalchemy import Select, Subquery, and_, bindparam, func, select
 
-from coalition.io.kinds import Kind
+from coalition.registries.kinds import Kind
 from coalition.storage.bulk import insert_rows
+from coalition.storage.tables import table_of
+from coalition.storage.visibility import visible
+
+if TYPE_CHECKING:
+    from coalition.storage.unit_of_work import UnitOfWork
 
 
 class Repository:
-    def __init__(self, connection: Connection, kind: Kind) -> None:
-        self.connection = connection
+    def __init__(self, uow: UnitOfWork, kind: Kind) -> None:
+        self.connection = uow.connection
+        self.principal = uow.principal
         self.kind = kind
-        self.table = kind.table
+        self.table = table_of(kind.table_name)
+
+    def _select(self) -> Select[Any]:
+        return select(self.table).where(visible(self.principal, self.kind.entity, self.table))
+
+    def visible_rows(self) -> Subquery:
+        """The rows the principal may see, for aggregate queries built on top of them."""
+        return self._select().subquery(self.table.name)
 
     def keys(self) -> set[str]:
         columns = [self.table.c[k] for k in self.kind.key]
-        return {":".join(str(v) for v in row) for row in self.connection.execute(select(*columns))}
+        query = select(*columns).where(visible(self.principal, self.kind.entity, self.table))
+        return {":".join(str(v) for v in row) for row in self.connection.execute(query)}
 
     def rows_by_key(self) -> dict[str, dict[str, Any]]:
-        result = self.connection.execute(select(self.table)).mappings()
+        result = self.connection.execute(self._select()).mappings()
         return {self.kind.key_of(row): dict(row) for row in result}
 
     def get(self, key: str) -> dict[str, Any] | None:
+        """The record with this key (`A:B` for composite keys), or None if absent or hidden."""
         parts = key.split(":")
         if len(parts) != len(self.kind.key):
             return None
-        conditions = [
-            self.table.c[k] == self._typed(k, v) for k, v in zip(self.kind.key, parts, strict=True)
-        ]
-        row = self.connection.execute(select(self.table).where(and_(*conditions))).mappings()
-        found = row.first()
-        return None if found is None else dict(found)
+        try:
+            typed = [self._typed(k, v) for k, v in zip(self.kind.key, parts, strict=True)]
+        except ValueError:
+            return None
+        conditions = [self.table.c[k] == v for k, v in zip(self.kind.key, typed, strict=True)]
+        found = self.connection.execute(self._select().where(and_(*conditions))).mappings()
+        row = found.first()
+        return None if row is None else dict(row)
 
-    def list(self, filters: Mapping[str, Any], limit: int | None = None) -> list[dict[str, Any]]:
-        query = select(self.table)
-        for name, value in filters.items():
-            query = query.where(self.table.c[name] == value)
+    def list(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+        where: Any = None,
+    ) -> list[dict[str, Any]]:
+        query = self._filtered(filters, where)
         query = query.order_by(*(self.table.c[k] for k in self.kind.key))
         if limit is not None:
             query = query.limit(limit)
+        if offset:
+            query = query.offset(offset)
         return [dict(row) for row in self.connection.execute(query).mappings()]
+
+    def count(self, filters: Mapping[str, Any] | None = None, where: Any = None) -> int:
+        query = self._filtered(filters, where).with_only_columns(func.count())
+        return int(self.connection.execute(query).scalar_one())
+
+    def _filtered(self, filters: Mapping[str, Any] | None, where: Any) -> Select[Any]:
+        query = self._select()
+        for name, value in (filters or {}).items():
+            query = query.where(self.table.c[name] == value)
+        if where is not None:
+            query = query.where(where)
+        return query
 
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
         insert_rows(self.connection, self.table, rows)

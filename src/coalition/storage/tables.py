@@ -268,3 +268,8 @@ change_log_head = Table(
     Column("id", Integer, primary_key=True),
     Column("last_hash", String(64), nullable=False),
 )
+
+
+def table_of(table_name: str) -> Table:
+    """The table a registry declaration names (see `registries.kinds.Kind.table_name`)."""
+    return metadata.tables[table_name]

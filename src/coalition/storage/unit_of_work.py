@@ -1,4 +1,9 @@
-"""A unit of work: one transaction, one acting user, one batch id; rolls back unless committed."""
+"""A unit of work: one transaction, one acting principal, one batch id.
+
+It rolls back unless `commit()` is called. A reading unit of work never takes the write lock
+(SQLite runs a deferred transaction on a WAL snapshot), so reads proceed while a writer works;
+a writing one takes the lock at its start, so two writers never interleave on the change log.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +12,34 @@ from types import TracebackType
 
 from sqlalchemy import Connection, Engine
 
+from coalition.domain.access import Principal
 from coalition.storage.changelog import ChangeRecorder
+from coalition.storage.engine import WRITE_INTENT
 
 
 class UnitOfWork:
-    def __init__(self, engine: Engine, actor: str, batch_id: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        principal: Principal,
+        *,
+        write: bool = True,
+        batch_id: str | None = None,
+    ) -> None:
         self._engine = engine
-        self.actor = actor
+        self.principal = principal
+        self.write = write
         self.batch_id = batch_id or uuid.uuid4().hex
         self._connection: Connection | None = None
         self._committed = False
 
+    @property
+    def actor(self) -> str:
+        return self.principal.user
+
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
+        self._connection.info[WRITE_INTENT] = self.write
         self._connection.begin()
         self.changes = ChangeRecorder(self._connection, self.actor, self.batch_id)
         return self
@@ -31,6 +51,8 @@ class UnitOfWork:
         return self._connection
 
     def commit(self) -> None:
+        if not self.write:
+            raise RuntimeError("a reading unit of work cannot commit changes")
         self.connection.commit()
         self._committed = True
 
@@ -45,5 +67,6 @@ class UnitOfWork:
             if not self._committed:
                 connection.rollback()
         finally:
+            connection.info.pop(WRITE_INTENT, None)
             connection.close()
             self._connection = None

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from coalition.domain.access import Principal
 from coalition.services import ledger
 from coalition.services.errors import ServiceError
 from coalition.storage.changelog import verify_chain
@@ -29,7 +30,7 @@ def log_count(engine) -> int:
 def test_an_illegal_transition_is_refused_with_a_clear_error_and_no_log_entry(seeded, tmp_path):
     import_text(seeded, tmp_path, "offers", OFFERS)
     before, entries = database_content(seeded), log_count(seeded)
-    with UnitOfWork(seeded, "desk-officer") as uow, pytest.raises(ServiceError) as error:
+    with UnitOfWork(seeded, Principal("desk-officer")) as uow, pytest.raises(ServiceError) as error:
         ledger.change_status(uow, "offers", "DEU:OF-1", "delivered")
     assert str(error.value) == (
         "offer: cannot go from 'offered' to 'delivered'; "
@@ -41,9 +42,9 @@ def test_an_illegal_transition_is_refused_with_a_clear_error_and_no_log_entry(se
 
 def test_a_legal_step_is_logged_with_who_before_and_after(seeded, tmp_path):
     import_text(seeded, tmp_path, "offers", OFFERS)
-    with UnitOfWork(seeded, "coordinator") as uow:
+    with UnitOfWork(seeded, Principal("coordinator")) as uow:
         ledger.change_status(uow, "offers", "DEU:OF-1", "accepted")
-    with UnitOfWork(seeded, "auditor") as uow:
+    with UnitOfWork(seeded, Principal("auditor")) as uow:
         entries = ledger.history(uow, "offers", "DEU:OF-1")
     assert [e["action"] for e in entries] == ["create", "update"]
     assert [e["actor"] for e in entries] == ["tester", "coordinator"]
@@ -54,9 +55,9 @@ def test_a_legal_step_is_logged_with_who_before_and_after(seeded, tmp_path):
 def test_delivering_an_offer_stamps_its_delivery_date(seeded, tmp_path):
     import_text(seeded, tmp_path, "offers", OFFERS)
     for step in ("accepted", "committed", "shipped"):
-        with UnitOfWork(seeded, "logistician") as uow:
+        with UnitOfWork(seeded, Principal("logistician")) as uow:
             ledger.change_status(uow, "offers", "POL:OF-1", step)
-    with UnitOfWork(seeded, "logistician") as uow:
+    with UnitOfWork(seeded, Principal("logistician")) as uow:
         after = ledger.change_status(uow, "offers", "POL:OF-1", "delivered", date(2026, 3, 9))
     assert after["delivered_on"] == date(2026, 3, 9)
 
@@ -75,7 +76,7 @@ def test_a_changed_row_updates_the_record_and_logs_before_and_after(seeded, tmp_
     changed = OFFERS.replace("POL,OF-1,KRAB,6,", "POL,OF-1,KRAB,8,")
     result = import_text(seeded, tmp_path, "offers", changed, actor="pol-desk")
     assert (result.created, result.updated, result.unchanged) == (0, 1, 1)
-    with UnitOfWork(seeded, "auditor") as uow:
+    with UnitOfWork(seeded, Principal("auditor")) as uow:
         last = ledger.history(uow, "offers", "POL:OF-1")[-1]
         assert ledger.get_record(uow, "offers", "POL:OF-1")["quantity"] == 8
     assert (last["actor"], last["action"], last["batch_id"]) == (
@@ -100,12 +101,12 @@ def test_an_import_cannot_move_a_record_backwards(seeded, tmp_path):
 def test_an_export_reimports_as_no_change_and_exports_identically(seeded, tmp_path, suffix):
     import_text(seeded, tmp_path, "offers", OFFERS)
     first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
-    with UnitOfWork(seeded, "analyst") as uow:
+    with UnitOfWork(seeded, Principal("analyst")) as uow:
         assert ledger.export_file(uow, "offers", first) == 2
-    with UnitOfWork(seeded, "analyst") as uow:
+    with UnitOfWork(seeded, Principal("analyst")) as uow:
         result = ledger.import_file(uow, "offers", first)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 2)
-    with UnitOfWork(seeded, "analyst") as uow:
+    with UnitOfWork(seeded, Principal("analyst")) as uow:
         ledger.export_file(uow, "offers", second)
     if suffix == ".csv":
         assert first.read_bytes() == second.read_bytes()

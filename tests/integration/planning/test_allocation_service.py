@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from coalition.domain.access import Principal
 from coalition.planning import allocation as planner
 from coalition.services import allocation, ledger
 from coalition.services.errors import NotFound, ServiceError
@@ -34,7 +35,7 @@ def ledger_with_offers(seeded, tmp_path):
 
 
 def allocate(engine, **parameters):
-    with UnitOfWork(engine, "coordinator") as uow:
+    with UnitOfWork(engine, Principal("coordinator")) as uow:
         return allocation.run(uow, planner.Parameters(**parameters))
 
 
@@ -48,12 +49,12 @@ def test_plans_are_stored_as_new_versions_with_the_fleet_type_preferred(ledger_w
     used = {(a.offer_id, a.requirement_id): a.quantity for a in first.plan.assignments}
     # PzH 2000 is in service: its 10 units go first; Krab would be a new type in SPH-155.
     assert sum(q for (o, _), q in used.items() if o == "DEU:OF-1") == 10
-    with UnitOfWork(ledger_with_offers, "auditor") as uow:
+    with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow:
         assert allocation.get_plan(uow, 1).plan.assignments == first.plan.assignments
 
 
 def test_explanations_name_a_need_nobody_offers(ledger_with_offers):
-    with UnitOfWork(ledger_with_offers, "coordinator") as uow:
+    with UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow:
         stored, snapshot, fresh = allocation.current_plan(uow, planner.Parameters())
     assert fresh
     why = planner.explain_requirement(snapshot, stored.plan, "REQ-3")
@@ -65,16 +66,19 @@ def test_accepting_a_plan_accepts_its_offers_once_and_later_plans_build_on_it(
     ledger_with_offers,
 ):
     stored, _ = allocate(ledger_with_offers)
-    with UnitOfWork(ledger_with_offers, "coordinator") as uow:
+    with UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow:
         keys = allocation.accept(uow, stored.id)
     assert keys == sorted({a.offer_id for a in stored.plan.assignments})
-    with UnitOfWork(ledger_with_offers, "auditor") as uow:
+    with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow:
         for key in keys:
             assert ledger.get_record(uow, "offers", key)["status"] == "accepted"
             assert ledger.history(uow, "offers", key)[-1]["actor"] == "coordinator"
-    with UnitOfWork(ledger_with_offers, "coordinator") as uow, pytest.raises(ServiceError):
+    with (
+        UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow,
+        pytest.raises(ServiceError),
+    ):
         allocation.accept(uow, stored.id)
-    with UnitOfWork(ledger_with_offers, "coordinator") as uow:
+    with UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow:
         snapshot = allocation.build_snapshot(uow, planner.Parameters())
     assert not {o.id for o in snapshot.offers} & set(keys)
     remaining = {r.id: r.quantity for r in snapshot.requirements}
@@ -107,7 +111,7 @@ def test_an_exported_plan_verifies_and_a_tampered_one_does_not(ledger_with_offer
 def test_two_plans_diff_by_their_assignments(ledger_with_offers):
     first, _ = allocate(ledger_with_offers)
     second, _ = allocate(ledger_with_offers, forbids=frozenset({("DEU:OF-1", "REQ-1")}))
-    with UnitOfWork(ledger_with_offers, "analyst") as uow:
+    with UnitOfWork(ledger_with_offers, Principal("analyst")) as uow:
         result = allocation.diff(uow, first.id, second.id)
     changes = {(r["offer"], r["requirement"]): r["change"] for r in result["assignments"]}
     assert changes[("DEU:OF-1", "REQ-1")] == "removed"
@@ -117,5 +121,5 @@ def test_an_impossible_pin_is_refused_and_no_plan_is_stored(ledger_with_offers):
     with pytest.raises(ServiceError) as error:
         allocate(ledger_with_offers, pins=(planner.Pin("DEU:OF-1", "REQ-3", 1),))
     assert "cannot plan: pin" in str(error.value)
-    with UnitOfWork(ledger_with_offers, "auditor") as uow, pytest.raises(NotFound):
+    with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow, pytest.raises(NotFound):
         allocation.get_plan(uow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from coalition.domain.access import Principal
 from coalition.services import burden
 from coalition.storage.unit_of_work import UnitOfWork
 from support_ledger import import_text
@@ -37,7 +38,7 @@ def test_fair_shares_follow_gdp_and_deliveries_count_at_their_source(seeded, tmp
         ("pledges", PLEDGES),
     ]:
         import_text(seeded, tmp_path, kind, text)
-    with UnitOfWork(seeded, "analyst") as uow:
+    with UnitOfWork(seeded, Principal("analyst")) as uow:
         report = burden.report(uow, 2025)
     germany, poland = report.donor("DEU"), report.donor("POL")
     assert (germany.fair_share, poland.fair_share) == (Decimal("800000.00"), Decimal("200000.00"))

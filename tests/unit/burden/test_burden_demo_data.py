@@ -1,4 +1,4 @@
-"""The shipped baselines and IMF GDP table, with real NATO/EU memberships."""
+"""The shipped baselines and IMF GDP table, read through the ledger, with real memberships."""
 
 from dataclasses import replace
 from datetime import date
@@ -8,21 +8,43 @@ from fractions import Fraction
 import pytest
 from burden_testkit import REAL_MEMBERSHIPS, DictRates
 
-from coalition.money.burden_data import read_baselines, read_gdp
+from coalition import demo
+from coalition.domain.access import Principal
 from coalition.planning.burden import BurdenDataError, BurdenSnapshot, Donor, compute_burden
+from coalition.services import burden
+from coalition.services.ledger import import_file
+from coalition.storage import migrate
+from coalition.storage.engine import make_engine
+from coalition.storage.unit_of_work import UnitOfWork
 
 RATES = DictRates(averages={("USD", 2023): Decimal("1.081269"), ("USD", 2024): Decimal("1.08238")})
 
 
 @pytest.fixture(scope="module")
-def snapshot():
-    gdp = read_gdp()
+def shipped(tmp_path_factory):
+    """The demo's reference registries imported into a fresh ledger, as a burden snapshot."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('demo') / 'c.db'}")
+    migrate.upgrade(engine)
+    wanted = {"donors", "memberships", "gdp", "baselines"}
+    for kind, path in demo.files():
+        if kind in wanted:
+            with UnitOfWork(engine, Principal("test")) as uow:
+                import_file(uow, kind, path)
+    with UnitOfWork(engine, Principal("test"), write=False) as uow:
+        data = burden.snapshot(uow)
+    engine.dispose()
+    return data
+
+
+@pytest.fixture(scope="module")
+def snapshot(shipped):
+    gdp = shipped.gdp
     donors = tuple(Donor(f.donor_code, f.donor_code, "nation") for f in gdp if f.year == 2024)
-    return BurdenSnapshot(donors, REAL_MEMBERSHIPS, gdp, read_baselines())
+    return BurdenSnapshot(donors, REAL_MEMBERSHIPS, gdp, shipped.baselines)
 
 
-def test_shipped_baselines_are_eur_40_bn_without_hungary():
-    by_year = {b.year: b for b in read_baselines()}
+def test_shipped_baselines_are_eur_40_bn_without_hungary(shipped):
+    by_year = {b.year: b for b in shipped.baselines}
     assert set(by_year) == {2024, 2025}
     for year, rule in by_year.items():
         assert (rule.amount, rule.currency, rule.excluded) == (
@@ -34,8 +56,8 @@ def test_shipped_baselines_are_eur_40_bn_without_hungary():
     assert "DEMO ASSUMPTION" in by_year[2025].source
 
 
-def test_shipped_gdp_keeps_its_source_for_41_economies_and_two_years():
-    figures = read_gdp()
+def test_shipped_gdp_keeps_its_source_for_41_economies_and_two_years(shipped):
+    figures = shipped.gdp
     assert len(figures) == 82
     assert {f.source for f in figures} == {"IMF World Economic Outlook October 2025 (NGDPD)"}
 
@@ -49,7 +71,7 @@ def test_thirty_one_allies_share_the_baseline_to_the_cent(snapshot, year):
 
 
 def test_usa_share_for_2025_is_its_part_of_2024_allied_gdp(snapshot):
-    gdp = {f.donor_code: f.amount for f in read_gdp() if f.year == 2024}
+    gdp = {f.donor_code: f.amount for f in snapshot.gdp if f.year == 2024}
     allies = {r.code for r in compute_burden(snapshot, 2025, RATES).donors if r.participant}
     exact = Fraction(40 * 10**9) * Fraction(gdp["USA"]) / sum(Fraction(gdp[c]) for c in allies)
     usa = compute_burden(snapshot, 2025, RATES).donor("USA").fair_share

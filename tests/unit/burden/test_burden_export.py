@@ -6,8 +6,8 @@ import pytest
 from burden_testkit import LEDGER, small_coalition, usd_rates
 from openpyxl import load_workbook
 
-from coalition.money.export import burden_table, export_report
 from coalition.planning.burden import BURDEN_COLUMNS, compute_burden, report_as_dict
+from coalition.reports.burden_export import burden_table, export_report
 
 
 @pytest.fixture(scope="module")

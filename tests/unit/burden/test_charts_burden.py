@@ -6,8 +6,12 @@ import xml.etree.ElementTree as ET
 import pytest
 from burden_testkit import LEDGER, small_coalition, usd_rates
 
-from coalition.money.charts import cumulative_deliveries_chart, fair_share_chart, save_chart
 from coalition.planning.burden import compute_burden
+from coalition.reports.burden_charts import (
+    cumulative_deliveries_chart,
+    fair_share_chart,
+    save_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from coalition.money.fx import EcbRates
+from coalition.io.ecb_rates import EcbRates
 from coalition.planning.burden import MissingRateError, UnsupportedCurrencyError
 
 

@@ -11,8 +11,9 @@ import pytest
 
 from coalition import demo
 from coalition.demo.generate import DEFAULT_SEED, generate
+from coalition.domain.access import Principal
 from coalition.domain.donors import Membership, Organisation, members_of_all, members_on
-from coalition.io.kinds import KINDS
+from coalition.registries.kinds import KINDS
 from coalition.services.ledger import import_file
 from coalition.storage.engine import make_engine
 from coalition.storage.migrate import upgrade
@@ -46,7 +47,7 @@ def test_every_demo_file_imports_cleanly_into_a_fresh_database(tmp_path):
     upgrade(engine)
     try:
         for kind, path in demo.files():
-            with UnitOfWork(engine, "test") as uow:
+            with UnitOfWork(engine, Principal("test")) as uow:
                 result = import_file(uow, kind, path)
             assert result.created == len(rows(path.name)) > 0, path.name
             assert (result.updated, result.unchanged) == (0, 0)

@@ -1,12 +1,10 @@
 """Burden-sharing: each ally's fair share of a baseline pledge against what it gave.
 
 Pure computation (standard library only). Exchange rates come in through the
-``ExchangeRates`` port; ``coalition.money.fx.EcbRates`` implements it with ECB data.
+``ExchangeRates`` port; ``coalition.io.ecb_rates.EcbRates`` implements it with ECB data.
 """
 
-from coalition.planning.burden.compute import GROUP_NAMES, compute_burden
-from coalition.planning.burden.fair_share import split_by_largest_remainder
-from coalition.planning.burden.money import (
+from coalition.domain.money import (
     ConvertedAmount,
     ExchangeRate,
     ExchangeRateError,
@@ -16,6 +14,8 @@ from coalition.planning.burden.money import (
     convert_to_eur,
     to_cents,
 )
+from coalition.planning.burden.compute import GROUP_NAMES, compute_burden
+from coalition.planning.burden.fair_share import split_by_largest_remainder
 from coalition.planning.burden.report import (
     BurdenLine,
     BurdenReport,

@@ -6,9 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from coalition.domain.money import EUR, ZERO, ExchangeRate, ExchangeRates, to_cents
 from coalition.planning.burden.fair_share import split_by_largest_remainder
 from coalition.planning.burden.lines import offer_line, pledge_line
-from coalition.planning.burden.money import EUR, ZERO, ExchangeRate, ExchangeRates, to_cents
 from coalition.planning.burden.report import (
     BurdenLine,
     BurdenReport,

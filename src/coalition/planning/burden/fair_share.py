@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
 
-from coalition.planning.burden.money import CENT
+from coalition.domain.money import CENT
 
 
 def split_by_largest_remainder(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from coalition.planning.burden.money import ExchangeRates, convert_to_eur
+from coalition.domain.money import ExchangeRates, convert_to_eur
 from coalition.planning.burden.report import BurdenLine, Stage
 from coalition.planning.burden.snapshot import (
     BurdenBaseline,

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from coalition.planning.burden.money import ZERO, ConvertedAmount, ExchangeRate
+from coalition.domain.money import ZERO, ConvertedAmount, ExchangeRate
 from coalition.planning.burden.snapshot import BurdenBaseline, DonorKind
 from coalition.planning.burden.valuation import ValuationMethod
 

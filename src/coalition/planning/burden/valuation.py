@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from coalition.planning.burden.money import (
+from coalition.domain.money import (
     EUR,
     ConversionRule,
     ConvertedAmount,

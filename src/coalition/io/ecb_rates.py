@@ -13,7 +13,7 @@ from functools import cache
 
 from currency_converter import CurrencyConverter, RateNotFoundError
 
-from coalition.planning.burden.money import (
+from coalition.domain.money import (
     EUR,
     ConversionRule,
     ConvertedAmount,

@@ -1,7 +1,7 @@
 """Money values for burden-sharing: Decimal amounts, EUR conversion with its rate and date.
 
 The rate source is a port (``ExchangeRates``): this module stays pure, and the ECB adapter
-lives in ``coalition.money.fx``.
+lives in ``coalition.io.ecb_rates``.
 """
 
 from __future__ import annotations

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Table
-
 from coalition.domain.baselines import PledgeBaseline
 from coalition.domain.catalogue import (
     CompatibilityRule,
@@ -28,7 +26,7 @@ from coalition.domain.offers import Condition, Offer
 from coalition.domain.pledges import Pledge, Purpose
 from coalition.domain.recipients import Recipient, RecipientKind
 from coalition.domain.requirements import Requirement
-from coalition.io.fields import (
+from coalition.registries.fields import (
     AREAS,
     CODES,
     DATE,
@@ -40,7 +38,6 @@ from coalition.io.fields import (
     FieldType,
     enum_of,
 )
-from coalition.storage import tables
 
 
 def _parse_area(cell: Any) -> Any:
@@ -73,7 +70,7 @@ class Kind:
     name: str  # as typed on the command line: offers, item-types...
     entity: str  # singular, as stored in the change log
     record: type
-    table: Table
+    table_name: str  # the storage table holding its records
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     references: tuple[tuple[str, str], ...] = ()  # (column, kind that must hold the code)
@@ -111,7 +108,7 @@ DONORS = Kind(
     "donors",
     "donor",
     Donor,
-    tables.donors,
+    "donors",
     ("code",),
     (
         C("code", TEXT, True, "ISO 3166 alpha-3 (nation) or short code", "DEU"),
@@ -127,7 +124,7 @@ MEMBERSHIPS = Kind(
     "memberships",
     "membership",
     Membership,
-    tables.memberships,
+    "memberships",
     ("donor_code", "organisation", "joined"),
     (
         C("donor_code", TEXT, True, "a donor's code", "FIN"),
@@ -143,7 +140,7 @@ GDP = Kind(
     "gdp",
     "gdp",
     GdpFigure,
-    tables.gdp,
+    "gdp",
     ("donor_code", "year"),
     (
         C("donor_code", TEXT, True, "a donor's code", "DEU"),
@@ -161,7 +158,7 @@ RECIPIENTS = Kind(
     "recipients",
     "recipient",
     Recipient,
-    tables.recipients,
+    "recipients",
     ("code",),
     (
         C("code", TEXT, True, "recipient code", "UA-DEP-LVIV"),
@@ -178,7 +175,7 @@ FAMILIES = Kind(
     "families",
     "family",
     Family,
-    tables.families,
+    "families",
     ("code",),
     (
         C("code", TEXT, True, "family code", "SPH-155"),
@@ -192,7 +189,7 @@ ITEM_TYPES = Kind(
     "item-types",
     "item_type",
     ItemType,
-    tables.item_types,
+    "item_types",
     ("code",),
     (
         C("code", TEXT, True, "item type code", "PZH2000"),
@@ -214,7 +211,7 @@ COMPATIBILITY = Kind(
     "compatibility",
     "compatibility",
     CompatibilityRule,
-    tables.compatibility,
+    "compatibility",
     ("item_type_code", "target_kind", "target_code"),
     (
         C("item_type_code", TEXT, True, "item type", "AMM-155-HE"),
@@ -229,7 +226,7 @@ REQUIREMENTS = Kind(
     "requirements",
     "requirement",
     Requirement,
-    tables.requirements,
+    "requirements",
     ("ref",),
     (
         C("ref", TEXT, True, "requirement reference", "UA-REQ-0001"),
@@ -257,7 +254,7 @@ OFFERS = Kind(
     "offers",
     "offer",
     Offer,
-    tables.offers,
+    "offers",
     ("donor_code", "external_id"),
     (
         C("donor_code", TEXT, True, "offering donor", "DEU"),
@@ -282,7 +279,7 @@ PLEDGES = Kind(
     "pledges",
     "pledge",
     Pledge,
-    tables.pledges,
+    "pledges",
     ("donor_code", "external_id"),
     (
         C("donor_code", TEXT, True, "pledging donor", "NLD"),
@@ -305,7 +302,7 @@ FLEET = Kind(
     "fleet",
     "fleet",
     FleetEntry,
-    tables.fleet,
+    "fleet",
     ("item_type_code", "recipient_code"),
     (
         C("item_type_code", TEXT, True, "item type in service", "PZH2000"),
@@ -321,7 +318,7 @@ BASELINES = Kind(
     "baselines",
     "baseline",
     PledgeBaseline,
-    tables.baselines,
+    "baselines",
     ("year",),
     (
         C("year", INT, True, "year the baseline applies to", "2025"),

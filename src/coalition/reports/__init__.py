@@ -1,0 +1,1 @@
+"""Reports rendered offline from service figures: burden-sharing charts and exports."""
