@@ -19,17 +19,24 @@ def run(*args: str, database: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_demo_builds_and_summarises_and_a_second_run_changes_nothing(tmp_path):
+def test_the_demo_builds_and_summarises_and_a_second_run_keeps_the_users_work(tmp_path):
     database = f"sqlite:///{tmp_path / 'demo.db'}"
     first = run("demo", database=database)
     assert first.returncode == 0, first.stderr
     for heading in ("Coverage by capability area", "Plan 1", "Burden-sharing 2025"):
         assert heading in first.stdout
     assert "1500" in first.stdout  # offers created
+    # The README tour moves an offer along and accepts a plan; the demo then keeps that work.
+    accepted = run("plan", "accept", "1", database=database)
+    assert accepted.returncode == 0, accepted.stderr
+    moved = run("set-status", "offers", "DEU:DEU-OF-0002", "declined", database=database)
+    assert moved.returncode == 0, moved.stderr
     second = run("demo", database=database)
     assert second.returncode == 0, second.stderr
     assert "Plan 2" in second.stdout
-    assert " 0 │       0 │      1500" in second.stdout  # offers: nothing created or updated
+    assert "kept as they are" in second.stdout
+    shown = run("show", "offers", "DEU:DEU-OF-0002", "--json", database=database)
+    assert json.loads(shown.stdout)["status"] == "declined"
 
     chart = tmp_path / "share.svg"
     burden = run(
@@ -60,5 +67,5 @@ def test_the_demo_builds_and_summarises_and_a_second_run_changes_nothing(tmp_pat
 
     refused = run("set-status", "offers", "DEU:DEU-OF-0002", "delivered", database=database)
     assert refused.returncode == 1
-    assert refused.stderr.startswith("error: offer: cannot go from 'offered' to 'delivered'")
+    assert refused.stderr.startswith("error: offer: cannot go from 'declined' to 'delivered'")
     assert "Traceback" not in refused.stderr

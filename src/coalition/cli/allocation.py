@@ -22,30 +22,6 @@ plan_app = typer.Typer(
 app.add_typer(plan_app, name="plan")
 
 
-def _parameters(
-    time_limit: float, gap: float, pins: list[str], forbids: list[str]
-) -> planner.Parameters:
-    parsed_pins = []
-    for text in pins:
-        pair, sep, quantity = text.rpartition("=")
-        offer, at, requirement = pair.partition("@")
-        if not (sep and at and quantity.isdigit()):
-            raise ServiceError(f"--pin '{text}' is not OFFER@REQUIREMENT=QUANTITY")
-        parsed_pins.append(planner.Pin(offer, requirement, int(quantity)))
-    parsed_forbids = set()
-    for text in forbids:
-        offer, at, requirement = text.partition("@")
-        if not at:
-            raise ServiceError(f"--forbid '{text}' is not OFFER@REQUIREMENT")
-        parsed_forbids.add((offer, requirement))
-    return planner.Parameters(
-        time_limit_s=time_limit,
-        mip_gap=gap,
-        pins=tuple(parsed_pins),
-        forbids=frozenset(parsed_forbids),
-    )
-
-
 @app.command()
 @handles_errors
 def allocate(
@@ -64,15 +40,12 @@ def allocate(
     json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Match offers to approved requirements optimally; store the plan as a new version."""
-    if method not in ("milp", "greedy"):
-        raise ServiceError(f"--method must be milp or greedy, not '{method}'")
-    parameters = _parameters(time_limit, gap, pin or [], forbid or [])
-    with writing(principal()) as uow:
-        if explain or explain_offer:
-            stored, snapshot, fresh = allocation.current_plan(uow, parameters)
-        else:
-            stored, snapshot = allocation.run(uow, parameters, method)
-            fresh = True
+    parameters = allocation.parameters(time_limit, gap, pin, forbid)
+    if explain or explain_offer:
+        stored, snapshot, fresh = allocation.current_plan(principal(), parameters)
+    else:
+        stored, snapshot = allocation.run(principal(), parameters, method)
+        fresh = True
     plan = stored.plan
     if explain or explain_offer:
         if fresh:
@@ -95,7 +68,7 @@ def allocate(
     else:
         render_summary(stored.id, plan)
     if export_snapshot:
-        say(
+        note(
             f"inputs and plan written to {export_snapshot}: check with "
             f"`coalition plan verify {export_snapshot}`"
         )
@@ -170,9 +143,7 @@ def _reason_rows(reasons: tuple[planner.Reason, ...]) -> list[dict[str, str]]:
 def _explain_requirement(
     snapshot: planner.Snapshot, plan: planner.Plan, ref: str, json_out: bool
 ) -> None:
-    if ref not in {r.id for r in snapshot.requirements}:
-        raise ServiceError(f"requirement '{ref}' is not open for planning (approved, not yet met)")
-    result = planner.explain_requirement(snapshot, plan, ref)
+    result = allocation.explain_requirement(snapshot, plan, ref)
     if json_out:
         as_json(asdict(result))
         return
@@ -200,9 +171,7 @@ def _explain_requirement(
 def _explain_offer(
     snapshot: planner.Snapshot, plan: planner.Plan, key: str, json_out: bool
 ) -> None:
-    if key not in {o.id for o in snapshot.offers}:
-        raise ServiceError(f"offer '{key}' is not open for planning (status offered)")
-    result = planner.explain_offer(snapshot, plan, key)
+    result = allocation.explain_offer(snapshot, plan, key)
     if json_out:
         as_json(asdict(result))
         return
@@ -224,8 +193,84 @@ def _explain_offer(
 def accept(plan_id: Annotated[int, typer.Argument(help="the plan to accept")]) -> None:
     """Accept a plan: every offer it uses becomes accepted (logged in the change log)."""
     with writing(principal()) as uow:
-        keys = allocation.accept(uow, plan_id)
-    say(f"plan {plan_id} accepted: {len(keys)} offers moved to accepted")
+        result = allocation.accept(uow, plan_id)
+    say(f"plan {plan_id} accepted: {len(result.offers_accepted)} offers moved to accepted")
+    if result.superseded is not None:
+        say(f"plan {result.superseded} is superseded: plan {plan_id} now holds the allocation")
+
+
+@plan_app.command("list")
+@handles_errors
+def list_plans(
+    limit: Annotated[int, typer.Option(help="at most this many plans, newest first")] = 50,
+    offset: Annotated[int, typer.Option(help="skip this many newest plans first")] = 0,
+    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """Stored plans, newest first: state, status, objective, gap, who made them."""
+    with reading(principal()) as uow:
+        stored, total = allocation.list_plans(uow, limit, offset)
+    rows = [_plan_row(s) for s in stored]
+    if json_out:
+        as_json({"items": rows, "total": total})
+        return
+    table(f"Plans ({len(rows)} of {total} shown)", rows, right=("objective", "gap", "assignments"))
+
+
+def _plan_row(stored: allocation.StoredPlan) -> dict[str, object]:
+    plan = stored.plan
+    return {
+        "id": stored.id,
+        "state": stored.state.value,
+        "status": plan.status.value,
+        "method": plan.method,
+        "objective": round(plan.objective, 3),
+        "gap": None if plan.gap is None else f"{100 * plan.gap:.3f} %",
+        "assignments": len(plan.assignments),
+        "carried": len(stored.carried),
+        "builds_on": stored.builds_on,
+        "created": f"{stored.created_at:%Y-%m-%d %H:%M}",
+        "by": stored.created_by,
+    }
+
+
+@plan_app.command("show")
+@handles_errors
+def show_plan(
+    plan_id: Annotated[int, typer.Argument(help="the plan's id (`coalition plan list`)")],
+    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+) -> None:
+    """One stored plan: its figures, per-component status, and its assignments."""
+    with reading(principal()) as uow:
+        stored = allocation.get_plan(uow, plan_id)
+    if json_out:
+        as_json({**_plan_row(stored), **plan_as_dict(stored.plan)})
+        return
+    render_summary(stored.id, stored.plan)
+    carried = (
+        f"; carries {len(stored.carried)} assignments of plan {stored.builds_on}"
+        if stored.builds_on
+        else ""
+    )
+    say(f"state: {stored.state.value}{carried}")
+    if stored.plan.components:
+        table(
+            "Components",
+            [asdict(c) for c in stored.plan.components],
+        )
+    table(
+        f"Assignments ({len(stored.plan.assignments)})",
+        [
+            {
+                "offer": a.offer_id,
+                "requirement": a.requirement_id,
+                "units": a.quantity,
+                "arrives": a.arrival,
+                "lateness factor": f"{a.lateness_factor:.2f}",
+            }
+            for a in stored.plan.assignments
+        ],
+        right=("units", "lateness factor"),
+    )
 
 
 @plan_app.command("diff")

@@ -6,17 +6,15 @@ from typing import Annotated
 
 import typer
 
-from coalition import demo as demo_scenario
 from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
 from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import say, table
-from coalition.planning import allocation as planner
-from coalition.services import allocation, burden, coverage, ledger
-from coalition.services.database import default_engine, reading, writing
-from coalition.storage import migrate
+from coalition.services import allocation, burden, coverage
+from coalition.services import demo as demo_service
+from coalition.services.database import reading
 
 
 @app.command()
@@ -24,31 +22,32 @@ from coalition.storage import migrate
 def demo(
     year: Annotated[int, typer.Option(help="burden-sharing year to show")] = 2025,
 ) -> None:
-    """Create (or refresh) the demo database from the shipped scenario and summarise it."""
-    engine = default_engine()
-    migrate.upgrade(engine)
-    say(f"Demo database: {engine.url.render_as_string(hide_password=True)}")
-    results = []
-    for kind, path in demo_scenario.files():
-        with writing(principal(), engine) as uow, ProgressBar() as bar:
-            results.append(ledger.import_file(uow, kind, path, bar))
-    table(
-        "Demo scenario imported (a second run changes nothing: imports are idempotent)",
-        [
-            {
-                "registry": r.kind,
-                "created": r.created,
-                "updated": r.updated,
-                "unchanged": r.unchanged,
-            }
-            for r in results
-        ],
-        right=("created", "updated", "unchanged"),
-    )
-    with writing(principal(), engine) as uow:
-        stored, _ = allocation.run(uow, planner.Parameters(time_limit_s=30.0))
+    """Create the demo database from the shipped scenario (kept as it is on a second run)."""
+    with ProgressBar() as bar:
+        loaded = demo_service.load(principal(), bar)
+    say(f"Demo database: {loaded.database}")
+    if loaded.already_there:
+        say(
+            f"The database already holds {loaded.already_there} records: kept as they are "
+            "(delete the database file to start the demo afresh)."
+        )
+    else:
+        table(
+            "Demo scenario imported",
+            [
+                {
+                    "registry": r.kind,
+                    "created": r.created,
+                    "updated": r.updated,
+                    "unchanged": r.unchanged,
+                }
+                for r in loaded.imported
+            ],
+            right=("created", "updated", "unchanged"),
+        )
+    stored, _ = allocation.run(principal(), allocation.parameters(time_limit=30.0))
     allocation_cli.render_summary(stored.id, stored.plan)
-    with reading(principal(), engine) as uow:
+    with reading(principal()) as uow:
         burden_cli.render(burden.report(uow, year))
-    with reading(principal(), engine) as uow:
+    with reading(principal()) as uow:
         render_coverage(coverage.coverage_rows(uow))

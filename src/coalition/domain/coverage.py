@@ -12,19 +12,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from coalition.domain.lifecycle import OfferStatus
+from coalition.domain.lifecycle import offer_meaning
 
 ZERO = Decimal(0)
 
-# Which coverage column an offer's status falls in; declined and withdrawn count nowhere.
-OFFER_STAGE: dict[str, str] = {
-    OfferStatus.OFFERED: "offered",
-    OfferStatus.ACCEPTED: "accepted",
-    OfferStatus.COMMITTED: "accepted",
-    OfferStatus.SHIPPED: "accepted",
-    OfferStatus.DELIVERED: "delivered",
-    OfferStatus.OPERATIONAL: "delivered",
-}
+
+def coverage_stage(offer_status: str) -> str | None:
+    """The coverage column an offer falls in; declined and withdrawn offers count nowhere."""
+    meaning = offer_meaning(offer_status)
+    if meaning.arrived:
+        return "delivered"
+    if meaning.accepted:
+        return "accepted"
+    return "offered" if meaning.alive else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
-"""Lifecycles of requirements, offers and pledges: the only legal status changes."""
+"""Lifecycles of requirements, offers and pledges: the only legal status changes, and what each
+status means to the rest of the system (coverage, planning, burden-sharing)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 from coalition.domain.errors import IllegalTransition
@@ -110,3 +112,47 @@ STAMPED_ON: dict[tuple[str, str], str] = {
     ("offer", OfferStatus.DELIVERED.value): "delivered_on",
     ("pledge", PledgeStatus.DISBURSED.value): "disbursed_on",
 }
+
+
+@dataclass(frozen=True, slots=True)
+class OfferMeaning:
+    """What an offer in one status stands for; every module that reads offer statuses asks this.
+
+    alive: still on its way to Ukraine or there (not declined or withdrawn);
+    open: on the table for planning (offered, no answer yet);
+    accepted: Ukraine has said yes (accepted or any later step);
+    committed: the donor is bound (committed or any later step);
+    arrived: it has reached Ukraine (delivered or operational).
+    """
+
+    alive: bool
+    open: bool
+    accepted: bool
+    committed: bool
+    arrived: bool
+
+
+_M = OfferMeaning
+OFFER_MEANING: dict[OfferStatus, OfferMeaning] = {
+    _O.OFFERED: _M(alive=True, open=True, accepted=False, committed=False, arrived=False),
+    _O.ACCEPTED: _M(alive=True, open=False, accepted=True, committed=False, arrived=False),
+    _O.COMMITTED: _M(alive=True, open=False, accepted=True, committed=True, arrived=False),
+    _O.SHIPPED: _M(alive=True, open=False, accepted=True, committed=True, arrived=False),
+    _O.DELIVERED: _M(alive=True, open=False, accepted=True, committed=True, arrived=True),
+    _O.OPERATIONAL: _M(alive=True, open=False, accepted=True, committed=True, arrived=True),
+    _O.DECLINED: _M(alive=False, open=False, accepted=False, committed=False, arrived=False),
+    _O.WITHDRAWN: _M(alive=False, open=False, accepted=False, committed=False, arrived=False),
+}
+
+
+def offer_meaning(status: str) -> OfferMeaning:
+    return OFFER_MEANING[OfferStatus(status)]
+
+
+def offer_statuses(**wanted: bool) -> tuple[str, ...]:
+    """The statuses whose meaning matches, e.g. `offer_statuses(alive=True)`, for queries."""
+    return tuple(
+        status.value
+        for status, meaning in OFFER_MEANING.items()
+        if all(getattr(meaning, name) == value for name, value in wanted.items())
+    )

@@ -10,18 +10,12 @@ from enum import StrEnum
 from coalition.domain import checks
 from coalition.domain.catalogue import CapabilityArea
 from coalition.domain.errors import InvalidValue
-from coalition.domain.lifecycle import OfferStatus
+from coalition.domain.lifecycle import OfferStatus, offer_meaning
 
 
 class Condition(StrEnum):
     NEW = "new"
     USED = "used"
-
-
-# Offers in these states are no longer on the table for planning.
-CLOSED_OFFER_STATES = frozenset({OfferStatus.DECLINED, OfferStatus.WITHDRAWN})
-# Offers in these states have reached Ukraine.
-ARRIVED_OFFER_STATES = frozenset({OfferStatus.DELIVERED, OfferStatus.OPERATIONAL})
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +46,7 @@ class Offer:
         for area in self.only_for_areas:
             checks.one_of("only_for_areas", area, tuple(CapabilityArea))
         checks.one_of("status", self.status, tuple(OfferStatus))
-        if self.delivered_on is not None and self.status not in ARRIVED_OFFER_STATES:
+        if self.delivered_on is not None and not offer_meaning(self.status).arrived:
             raise InvalidValue("delivered_on", self.delivered_on, "set only once delivered")
         if self.delivered_on is not None and self.delivered_on < self.available_from:
             raise InvalidValue("delivered_on", self.delivered_on, "before the offer was available")

@@ -1,37 +1,48 @@
 """Allocation use cases: snapshot the ledger, plan, store the plan as a version, explain, accept.
 
-The planner itself is pure (`planning.allocation`); this module only copies the ledger into its
-snapshot and plans back into storage.
+The planner itself is pure (`planning.allocation`). A run reads its snapshot in a reading unit
+of work, solves outside any transaction (a long solve never holds the write lock), and stores
+the plan in a short writing one. A plan is accepted only while its inputs are unchanged.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import logging
 from collections import defaultdict
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine
 
+from coalition.domain.access import Principal
 from coalition.domain.catalogue import Compatibility
 from coalition.domain.errors import IllegalTransition
-from coalition.domain.lifecycle import OfferStatus, check_transition
+from coalition.domain.lifecycle import OfferStatus, check_transition, offer_statuses
+from coalition.domain.places import country_of
+from coalition.domain.plans import InputsDigest, PlanState, input_changes, plan_state
 from coalition.domain.requirements import OPEN_REQUIREMENT_STATES
 from coalition.planning import allocation as planner
+from coalition.planning.allocation.plan import ComponentSummary
 from coalition.planning.allocation.snapshot_io import plan_as_dict
-from coalition.registries.kinds import COMPATIBILITY, ITEM_TYPES, OFFERS
+from coalition.registries.kinds import COMPATIBILITY, FLEET, ITEM_TYPES, OFFERS, REQUIREMENTS
+from coalition.services.database import reading, writing
 from coalition.services.errors import NotFound, ServiceError
 from coalition.storage.changelog import Change
+from coalition.storage.plans import PLAN_ENTITY, PlanStore
 from coalition.storage.repository import Repository
-from coalition.storage.tables import fleet, offers, plan_assignments, plans, requirements
 from coalition.storage.unit_of_work import UnitOfWork
 
+log = logging.getLogger(__name__)
+
 OPEN_REQUIREMENTS = [str(status) for status in OPEN_REQUIREMENT_STATES]
-DEFAULT_TRANSIT_DAYS = 14
+PIN_SHAPE = "OFFER@REQUIREMENT=QUANTITY"
+FORBID_SHAPE = "OFFER@REQUIREMENT"
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,59 @@ class StoredPlan:
     created_at: datetime
     created_by: str
     accepted_at: datetime | None
+    state: PlanState = PlanState.PROPOSED
+    builds_on: int | None = None  # the plan in force it was computed on top of
+    carried: tuple[planner.Assignment, ...] = ()  # that plan's assignments it carries on
+
+
+@dataclass(frozen=True)
+class Basis:
+    """What a new plan is computed from: the snapshot, its inputs, and the plan in force."""
+
+    snapshot: planner.Snapshot
+    inputs_hash: str
+    inputs: InputsDigest
+    in_force: int | None
+    carried: tuple[planner.Assignment, ...]
+
+
+@dataclass(frozen=True)
+class Acceptance:
+    plan_id: int
+    offers_accepted: list[str]
+    superseded: int | None
+
+
+def parameters(
+    time_limit: float = 60.0,
+    gap: float = 0.001,
+    pins: list[str] | None = None,
+    forbids: list[str] | None = None,
+) -> planner.Parameters:
+    """Planner parameters from what a user typed (`--pin O@R=Q`, `--forbid O@R`)."""
+    if not 0 < time_limit <= 24 * 3600:
+        raise ServiceError(f"--time-limit must be between 0 and 86400 seconds, not {time_limit}")
+    if not 0 <= gap < 1:
+        raise ServiceError(f"--gap must be a fraction from 0 up to 1, not {gap}")
+    parsed_pins = []
+    for text in pins or []:
+        pair, sep, quantity = text.rpartition("=")
+        offer, at, requirement = pair.partition("@")
+        if not (sep and at and offer and requirement and quantity.isdigit()):
+            raise ServiceError(f"--pin '{text}' is not {PIN_SHAPE}")
+        parsed_pins.append(planner.Pin(offer, requirement, int(quantity)))
+    parsed_forbids = set()
+    for text in forbids or []:
+        offer, at, requirement = text.partition("@")
+        if not (at and offer and requirement):
+            raise ServiceError(f"--forbid '{text}' is not {FORBID_SHAPE}")
+        parsed_forbids.add((offer, requirement))
+    return planner.Parameters(
+        time_limit_s=time_limit,
+        mip_gap=gap,
+        pins=tuple(parsed_pins),
+        forbids=frozenset(parsed_forbids),
+    )
 
 
 def transit_table() -> dict[str, int]:
@@ -50,18 +114,21 @@ def transit_table() -> dict[str, int]:
         return {row["origin_country"]: int(row["days"]) for row in csv.DictReader(handle)}
 
 
-def build_snapshot(uow: UnitOfWork, parameters: planner.Parameters) -> planner.Snapshot:
-    connection = uow.connection
-    items = [ITEM_TYPES.from_row(r) for r in Repository(uow, ITEM_TYPES).list({})]
-    rules = [COMPATIBILITY.from_row(r) for r in Repository(uow, COMPATIBILITY).list({})]
+def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
+    """Copy the ledger into the planner's snapshot, on top of the plan in force."""
+    items = [ITEM_TYPES.from_row(r) for r in Repository(uow, ITEM_TYPES).list()]
+    rules = [COMPATIBILITY.from_row(r) for r in Repository(uow, COMPATIBILITY).list()]
     compatibility = Compatibility.build(items, rules)
     families = {item.code: item.family_code for item in items}
 
-    already = _accepted_quantities(uow)
+    store = PlanStore(uow)
+    in_force = store.in_force()
+    carried = _carried(uow, store, in_force["id"]) if in_force else ()
+    already: dict[str, float] = defaultdict(float)
+    for assignment in carried:
+        already[assignment.requirement_id] += assignment.quantity
     reqs = []
-    for row in connection.execute(
-        select(requirements).where(requirements.c.status.in_(OPEN_REQUIREMENTS))
-    ).mappings():
+    for row in Repository(uow, REQUIREMENTS).list(within={"status": OPEN_REQUIREMENTS}):
         remaining = row["quantity"] - int(already.get(row["ref"], 0))
         if remaining <= 0:
             continue
@@ -86,16 +153,13 @@ def build_snapshot(uow: UnitOfWork, parameters: planner.Parameters) -> planner.S
                 served[item.code].add(need)
     values = {i.code: float(i.reference_value_eur or 0) for i in items}
     transit = transit_table()
-    offer_rows = connection.execute(
-        select(offers).where(offers.c.status == OfferStatus.OFFERED.value)
-    ).mappings()
     offered = []
     days: dict[tuple[str, str], int] = {}
     destinations = {r.destination for r in reqs}
-    for row in offer_rows:
+    for row in Repository(uow, OFFERS).list(within={"status": offer_statuses(open=True)}):
         offered.append(
             planner.Offer(
-                id=f"{row['donor_code']}:{row['external_id']}",
+                id=OFFERS.key_of(row),
                 donor=row["donor_code"],
                 item_type=row["item_type_code"],
                 quantity=row["quantity"],
@@ -107,22 +171,76 @@ def build_snapshot(uow: UnitOfWork, parameters: planner.Parameters) -> planner.S
                 else None,
             )
         )
-        country = row["origin"][:3]
-        for destination in destinations:
-            days[(row["origin"], destination)] = transit.get(country, DEFAULT_TRANSIT_DAYS)
+        # Origins in a country the table lists get its days; others the parameter's default.
+        country = country_of(row["origin"])
+        if country in transit:
+            for destination in destinations:
+                days[(row["origin"], destination)] = transit[country]
     in_service = {
-        (families[code], code)
-        for code, quantity in connection.execute(select(fleet.c.item_type_code, fleet.c.quantity))
-        if quantity > 0 and code in families
+        (families[row["item_type_code"]], row["item_type_code"])
+        for row in Repository(uow, FLEET).list()
+        if row["quantity"] > 0 and row["item_type_code"] in families
     }
-    return planner.Snapshot(
+    snapshot = planner.Snapshot(
         requirements=tuple(reqs),
         offers=tuple(offered),
         item_types=tuple(planner.ItemType(i.code, i.family_code, i.is_platform) for i in items),
         compatibility={code: frozenset(needs) for code, needs in served.items()},
         fleet=frozenset(in_service),
         transit_days=days,
-        parameters=parameters,
+        parameters=params,
+    )
+    # The inputs without the solver's settings: a plan is stale when these change.
+    inputs_hash = planner.snapshot_hash(replace(snapshot, parameters=planner.Parameters()))
+    return Basis(snapshot, inputs_hash, _digest(snapshot, in_force), _id(in_force), carried)
+
+
+def _id(row: Mapping[str, Any] | None) -> int | None:
+    return None if row is None else int(row["id"])
+
+
+def _digest(snapshot: planner.Snapshot, in_force: Mapping[str, Any] | None) -> InputsDigest:
+    return {
+        "requirements": {
+            r.id: {
+                "quantity": r.quantity,
+                "priority": r.priority,
+                "needed_by": r.needed_by.isoformat(),
+                "destination": r.destination,
+                "family": r.family,
+            }
+            for r in snapshot.requirements
+        },
+        "offers": {
+            o.id: {
+                "quantity": o.quantity,
+                "item_type": o.item_type,
+                "available_from": o.available_from.isoformat(),
+                "origin": o.origin,
+            }
+            for o in snapshot.offers
+        },
+        "plan_in_force": {"plan": {"id": _id(in_force)}},
+    }
+
+
+def _carried(uow: UnitOfWork, store: PlanStore, plan_id: int) -> tuple[planner.Assignment, ...]:
+    """The assignments of the plan in force whose offers are still alive."""
+    alive = set(
+        OFFERS.key_of(r)
+        for r in Repository(uow, OFFERS).list(within={"status": offer_statuses(alive=True)})
+    )
+    return tuple(_assignment(a) for a in store.assignments(plan_id) if a["offer_key"] in alive)
+
+
+def _assignment(row: Mapping[str, Any]) -> planner.Assignment:
+    return planner.Assignment(
+        row["offer_key"],
+        row["requirement_ref"],
+        row["quantity"],
+        row["arrival"],
+        row["lateness_factor"],
+        row["value"],
     )
 
 
@@ -130,104 +248,138 @@ def _need_family(family: str, platform: str | None) -> str:
     return f"{family}@{platform}" if platform else family
 
 
-def _accepted_quantities(uow: UnitOfWork) -> dict[str, float]:
-    """Units already promised to each requirement by accepted plans (offers still alive)."""
-    alive = (OfferStatus.DECLINED.value, OfferStatus.WITHDRAWN.value)
-    key = offers.c.donor_code + ":" + offers.c.external_id
-    query = (
-        select(plan_assignments.c.requirement_ref, func.sum(plan_assignments.c.quantity))
-        .join(plans, plans.c.id == plan_assignments.c.plan_id)
-        .join(offers, key == plan_assignments.c.offer_key)
-        .where(plans.c.accepted_at.is_not(None), offers.c.status.not_in(alive))
-        .group_by(plan_assignments.c.requirement_ref)
+def solve(basis: Basis, method: str = "milp") -> planner.Plan:
+    """Run the planner on a prepared basis (pure; no database, no transaction)."""
+    if method not in ("milp", "greedy"):
+        raise ServiceError(f"--method must be milp or greedy, not '{method}'")
+    plan = planner.allocate(basis.snapshot, method)  # type: ignore[arg-type]
+    log.info(
+        "allocation solved",
+        extra={
+            "event": "solve",
+            "method": method,
+            "status": plan.status.value,
+            "objective": plan.objective,
+            "best_bound": plan.best_bound,
+            "gap": plan.gap,
+            "build_seconds": round(plan.build_seconds, 3),
+            "solve_seconds": round(plan.solve_seconds, 3),
+            "requirements": len(basis.snapshot.requirements),
+            "offers": len(basis.snapshot.offers),
+            "assignments": len(plan.assignments),
+        },
     )
-    return {ref: float(total) for ref, total in uow.connection.execute(query)}
-
-
-def run(
-    uow: UnitOfWork, parameters: planner.Parameters, method: str = "milp"
-) -> tuple[StoredPlan, planner.Snapshot]:
-    """Solve and store the plan as a new version (plans are never overwritten)."""
-    snapshot = build_snapshot(uow, parameters)
-    plan = planner.allocate(snapshot, method)  # type: ignore[arg-type]
     if plan.status == planner.PlanStatus.INVALID_INPUT:
         # Nothing was planned, so nothing is stored: the coordinator fixes the pin and re-runs.
         raise ServiceError("cannot plan: " + "; ".join(plan.messages))
-    stored = _store(uow, plan)
-    uow.commit()
-    return stored, snapshot
+    return plan
 
 
-def _store(uow: UnitOfWork, plan: planner.Plan) -> StoredPlan:
+def run(
+    principal: Principal,
+    params: planner.Parameters,
+    method: str = "milp",
+    engine: Engine | None = None,
+) -> tuple[StoredPlan, planner.Snapshot]:
+    """Read, solve outside any transaction, and store the plan as a new version."""
+    with reading(principal, engine) as uow:
+        basis = prepare(uow, params)
+    plan = solve(basis, method)
+    with writing(principal, engine) as uow:
+        stored = store(uow, basis, plan)
+        uow.commit()
+    return stored, basis.snapshot
+
+
+def store(uow: UnitOfWork, basis: Basis, plan: planner.Plan) -> StoredPlan:
+    """Store a plan (never overwriting one); the caller commits."""
     now = datetime.now(UTC)
     summary = {
         "new_types": [list(t) for t in plan.new_types],
         "messages": list(plan.messages),
         "area_coverage": [a.__dict__ for a in plan.area_coverage],
-        "components": len(plan.components),
+        "components": [c.__dict__ for c in plan.components],
+        "builds_on": basis.in_force,
     }
-    plan_id = uow.connection.execute(
-        plans.insert().values(
-            created_at=now,
-            created_by=uow.actor,
-            method=plan.method,
-            status=str(plan.status),
-            objective=plan.objective,
-            best_bound=plan.best_bound,
-            gap=plan.gap,
-            build_seconds=plan.build_seconds,
-            solve_seconds=plan.solve_seconds,
-            solver=plan.solver,
-            snapshot_hash=plan.snapshot_hash,
-            parameters=json.dumps(plan.parameters, sort_keys=True, default=str),
-            summary=json.dumps(summary, sort_keys=True, default=str),
-        )
-    ).inserted_primary_key[0]
-    if plan.assignments:
-        uow.connection.execute(
-            plan_assignments.insert(),
-            [
-                {
-                    "plan_id": plan_id,
-                    "offer_key": a.offer_id,
-                    "requirement_ref": a.requirement_id,
-                    "quantity": a.quantity,
-                    "arrival": a.arrival,
-                    "lateness_factor": a.lateness_factor,
-                    "value": a.value,
-                }
-                for a in plan.assignments
-            ],
-        )
-    record = {k: v for k, v in plan_as_dict(plan).items() if k != "assignments"}
-    record["assignments"] = len(plan.assignments)
-    uow.changes.record([Change("plan", str(plan_id), "create", None, record)])
-    return StoredPlan(plan_id, plan, now, uow.actor, None)
-
-
-def get_plan(uow: UnitOfWork, plan_id: int | None = None) -> StoredPlan:
-    """A stored plan (the latest when no id is given), rebuilt as the planner's Plan."""
-    query = select(plans)
-    query = query.where(plans.c.id == plan_id) if plan_id else query.order_by(plans.c.id.desc())
-    row = uow.connection.execute(query.limit(1)).mappings().first()
-    if row is None:
-        raise NotFound(f"no plan {plan_id}" if plan_id else "no plan yet: run `coalition allocate`")
-    assignments = tuple(
-        planner.Assignment(
-            a["offer_key"],
-            a["requirement_ref"],
-            a["quantity"],
-            a["arrival"],
-            a["lateness_factor"],
-            a["value"],
-        )
-        for a in uow.connection.execute(
-            select(plan_assignments)
-            .where(plan_assignments.c.plan_id == row["id"])
-            .order_by(plan_assignments.c.offer_key, plan_assignments.c.requirement_ref)
-        ).mappings()
+    record = {
+        "created_at": now,
+        "created_by": uow.actor,
+        "method": plan.method,
+        "status": str(plan.status),
+        "objective": plan.objective,
+        "best_bound": plan.best_bound,
+        "gap": plan.gap,
+        "build_seconds": plan.build_seconds,
+        "solve_seconds": plan.solve_seconds,
+        "solver": plan.solver,
+        "snapshot_hash": plan.snapshot_hash,
+        "parameters": json.dumps(plan.parameters, sort_keys=True, default=str),
+        "summary": json.dumps(summary, sort_keys=True, default=str),
+        "inputs_hash": basis.inputs_hash,
+        "inputs": json.dumps(basis.inputs, sort_keys=True),
+    }
+    rows = [_assignment_row(a, carried=False) for a in plan.assignments]
+    rows += [_assignment_row(a, carried=True) for a in basis.carried]
+    plan_id = PlanStore(uow).insert(record, _merge_rows(rows))
+    logged = {k: v for k, v in plan_as_dict(plan).items() if k != "assignments"}
+    logged["assignments"] = len(plan.assignments)
+    logged["carried_assignments"] = len(basis.carried)
+    logged["builds_on"] = basis.in_force
+    uow.changes.record([Change(PLAN_ENTITY, str(plan_id), "create", None, logged)])
+    return StoredPlan(
+        plan_id, plan, now, uow.actor, None, PlanState.PROPOSED, basis.in_force, basis.carried
     )
+
+
+def _assignment_row(a: planner.Assignment, carried: bool) -> dict[str, Any]:
+    return {
+        "offer_key": a.offer_id,
+        "requirement_ref": a.requirement_id,
+        "quantity": a.quantity,
+        "arrival": a.arrival,
+        "lateness_factor": a.lateness_factor,
+        "value": a.value,
+        "carried": carried,
+    }
+
+
+def _merge_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per (offer, requirement): a new assignment adds to a carried one of the pair."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in rows:
+        pair = (row["offer_key"], row["requirement_ref"])
+        if pair in merged:
+            merged[pair]["quantity"] += row["quantity"]
+            merged[pair]["value"] += row["value"]
+            merged[pair]["carried"] = False
+        else:
+            merged[pair] = dict(row)
+    return list(merged.values())
+
+
+def get_plan(uow: UnitOfWork, plan_id: int) -> StoredPlan:
+    """A stored plan by id, rebuilt as the planner's Plan (only its own new assignments)."""
+    if isinstance(plan_id, bool) or plan_id < 1:
+        raise NotFound(f"no plan {plan_id}: plan ids start at 1 (`coalition plan list`)")
+    row = PlanStore(uow).get(plan_id)
+    if row is None:
+        raise NotFound(f"no plan {plan_id} (`coalition plan list` shows the stored plans)")
+    return _stored(uow, row)
+
+
+def latest_plan(uow: UnitOfWork) -> StoredPlan:
+    row = PlanStore(uow).latest()
+    if row is None:
+        raise NotFound("no plan yet: run `coalition allocate`")
+    return _stored(uow, row)
+
+
+def _stored(uow: UnitOfWork, row: Mapping[str, Any]) -> StoredPlan:
+    rows = PlanStore(uow).assignments(row["id"])
+    own = tuple(_assignment(a) for a in rows if not a["carried"])
+    carried = tuple(_assignment(a) for a in rows if a["carried"])
     summary = json.loads(row["summary"])
+    components = _components(summary.get("components"))
     plan = planner.Plan(
         status=planner.PlanStatus(row["status"]),
         method=row["method"],
@@ -239,38 +391,100 @@ def get_plan(uow: UnitOfWork, plan_id: int | None = None) -> StoredPlan:
         parameters=json.loads(row["parameters"]),
         solver=row["solver"],
         snapshot_hash=row["snapshot_hash"],
-        assignments=assignments,
+        assignments=own,
         new_types=tuple(tuple(t) for t in summary["new_types"]),  # type: ignore[misc]
+        components=components,
         messages=tuple(summary["messages"]),
     )
-    return StoredPlan(row["id"], plan, row["created_at"], row["created_by"], row["accepted_at"])
+    return StoredPlan(
+        row["id"],
+        plan,
+        row["created_at"],
+        row["created_by"],
+        row["accepted_at"],
+        plan_state(row["accepted_at"] is not None, row["superseded_by"] is not None),
+        summary.get("builds_on"),
+        carried,
+    )
+
+
+def _components(stored: Any) -> tuple[ComponentSummary, ...]:
+    """Per-component figures as stored (plans stored before they were kept have none)."""
+    if not isinstance(stored, list):
+        return ()
+    names = {f.name for f in fields(ComponentSummary)}
+    rows = [c for c in stored if isinstance(c, dict) and set(c) == names]
+    return tuple(ComponentSummary(**c) for c in rows)
+
+
+def list_plans(uow: UnitOfWork, limit: int = 50, offset: int = 0) -> tuple[list[StoredPlan], int]:
+    """Stored plans, newest first, and how many there are in all."""
+    if not 1 <= limit <= 1000 or offset < 0:
+        raise ServiceError("--limit must be 1 to 1000 and --offset zero or more")
+    store = PlanStore(uow)
+    return [_stored(uow, row) for row in store.list(limit, offset)], store.count()
 
 
 def current_plan(
-    uow: UnitOfWork, parameters: planner.Parameters
+    principal: Principal, params: planner.Parameters, engine: Engine | None = None
 ) -> tuple[StoredPlan, planner.Snapshot, bool]:
     """The latest plan if it was made from today's ledger, else a fresh one (stored)."""
-    snapshot = build_snapshot(uow, parameters)
-    try:
-        latest = get_plan(uow)
-        if latest.plan.snapshot_hash == planner.snapshot_hash(snapshot):
-            return latest, snapshot, False
-    except NotFound:
-        pass
-    stored, snapshot = run(uow, parameters)
+    with reading(principal, engine) as uow:
+        basis = prepare(uow, params)
+        try:
+            latest = latest_plan(uow)
+            if latest.plan.snapshot_hash == planner.snapshot_hash(basis.snapshot):
+                return latest, basis.snapshot, False
+        except NotFound:
+            pass
+    stored, snapshot = run(principal, params, engine=engine)
     return stored, snapshot, True
 
 
-def accept(uow: UnitOfWork, plan_id: int) -> list[str]:
-    """Accept a plan: each offer it uses moves offered → accepted, with change-log entries."""
+def explain_requirement(
+    snapshot: planner.Snapshot, plan: planner.Plan, ref: str
+) -> planner.RequirementExplanation:
+    if ref not in {r.id for r in snapshot.requirements}:
+        raise ServiceError(f"requirement '{ref}' is not open for planning (approved, not yet met)")
+    return planner.explain_requirement(snapshot, plan, ref)
+
+
+def explain_offer(
+    snapshot: planner.Snapshot, plan: planner.Plan, key: str
+) -> planner.OfferExplanation:
+    if key not in {o.id for o in snapshot.offers}:
+        raise ServiceError(f"offer '{key}' is not open for planning (status offered)")
+    return planner.explain_offer(snapshot, plan, key)
+
+
+def accept(uow: UnitOfWork, plan_id: int) -> Acceptance:
+    """Accept a plan: its offers move offered → accepted, and it supersedes the plan in force.
+
+    Refused when the plan is unusable, already decided, or stale: computed from inputs that
+    have changed since (an offer shrank, a requirement closed, another plan was accepted).
+    """
     stored = get_plan(uow, plan_id)
-    if stored.accepted_at is not None:
-        raise ServiceError(f"plan {plan_id} was already accepted on {stored.accepted_at:%Y-%m-%d}")
+    if stored.state is not PlanState.PROPOSED:
+        raise ServiceError(
+            f"plan {plan_id} is {stored.state.value}: only a proposed plan can be accepted"
+        )
     if not stored.plan.is_usable:
         raise ServiceError(f"plan {plan_id} is {stored.plan.status.value}: nothing to accept")
+    row = PlanStore(uow).get(plan_id) or {}
+    basis = prepare(uow, planner.Parameters())
+    if row.get("inputs_hash") != basis.inputs_hash:
+        then = json.loads(row["inputs"]) if row.get("inputs") else {}
+        changes = input_changes(then, basis.inputs) or [
+            "the catalogue, compatibility rules, fleet or transit table changed"
+        ]
+        shown = changes[:20] + ([f"... and {len(changes) - 20} more"] if len(changes) > 20 else [])
+        raise ServiceError(
+            f"plan {plan_id} is out of date: its inputs changed since it was computed "
+            f"({len(changes)} change(s)); run `coalition allocate` again.\n  " + "\n  ".join(shown)
+        )
     repository = Repository(uow, OFFERS)
     keys = sorted({a.offer_id for a in stored.plan.assignments})
-    changes, updates = [], []
+    changes_logged, updates = [], []
     for key in keys:
         before = repository.get(key)
         if before is None:
@@ -281,24 +495,39 @@ def accept(uow: UnitOfWork, plan_id: int) -> list[str]:
             raise ServiceError(f"plan {plan_id} is out of date: {error}") from None
         after = {**before, "status": OfferStatus.ACCEPTED.value}
         updates.append(after)
-        changes.append(Change("offer", key, "update", before, after))
+        changes_logged.append(Change(OFFERS.entity, key, "update", before, after))
     repository.update(updates)
     now = datetime.now(UTC)
-    uow.connection.execute(
-        plans.update().where(plans.c.id == plan_id).values(accepted_at=now, accepted_by=uow.actor)
-    )
-    changes.append(
+    plans = PlanStore(uow)
+    plans.mark_accepted(plan_id, now, uow.actor)
+    changes_logged.append(
         Change(
-            "plan",
+            PLAN_ENTITY,
             str(plan_id),
             "update",
-            {"accepted_at": None},
-            {"accepted_at": now.isoformat(), "accepted_by": uow.actor},
+            {"state": PlanState.PROPOSED.value},
+            {
+                "state": PlanState.ACCEPTED.value,
+                "accepted_at": now.isoformat(),
+                "accepted_by": uow.actor,
+            },
         )
     )
-    uow.changes.record(changes)
+    superseded = basis.in_force
+    if superseded is not None:
+        plans.mark_superseded(superseded, plan_id, now)
+        changes_logged.append(
+            Change(
+                PLAN_ENTITY,
+                str(superseded),
+                "update",
+                {"state": PlanState.ACCEPTED.value},
+                {"state": PlanState.SUPERSEDED.value, "superseded_by": plan_id},
+            )
+        )
+    uow.changes.record(changes_logged)
     uow.commit()
-    return keys
+    return Acceptance(plan_id, keys, superseded)
 
 
 def diff(uow: UnitOfWork, first: int, second: int) -> dict[str, Any]:

@@ -1,4 +1,5 @@
-"""The `status` use case: aggregate the ledger in SQL, compute coverage in the domain."""
+"""The `status` use case: aggregate the ledger through the repository, compute coverage in the
+domain."""
 
 from __future__ import annotations
 
@@ -9,43 +10,49 @@ from statistics import median
 from sqlalchemy import func, select
 
 from coalition.domain.coverage import (
-    OFFER_STAGE,
     AreaCoverage,
     FamilyTotals,
     coverage_by_area,
+    coverage_stage,
     total,
 )
 from coalition.domain.requirements import COUNTED_REQUIREMENT_STATES
-from coalition.storage.tables import families, item_types, offers, requirements
+from coalition.registries.kinds import FAMILIES, ITEM_TYPES, OFFERS, REQUIREMENTS
+from coalition.storage.repository import Repository
 from coalition.storage.unit_of_work import UnitOfWork
 
 
-def coverage_by_area_for(uow: UnitOfWork) -> list[FamilyTotals]:
-    connection = uow.connection
+def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
     values: dict[str, list[Decimal]] = defaultdict(list)
-    for family_code, value in connection.execute(
-        select(item_types.c.family_code, item_types.c.reference_value_eur)
-    ):
-        if value is not None:
-            values[family_code].append(Decimal(value))
+    families: dict[str, str] = {}
+    for item in Repository(uow, ITEM_TYPES).list():
+        families[item["code"]] = item["family_code"]
+        if item["reference_value_eur"] is not None:
+            values[item["family_code"]].append(Decimal(item["reference_value_eur"]))
+    # Sums are done by the database over the rows the principal may see.
+    counted = [str(v) for v in COUNTED_REQUIREMENT_STATES]
+    needs = Repository(uow, REQUIREMENTS).visible_rows()
     required = {
         code: (int(units), int(lines))
-        for code, units, lines in connection.execute(
-            select(requirements.c.family_code, func.sum(requirements.c.quantity), func.count())
-            .where(requirements.c.status.in_([str(v) for v in COUNTED_REQUIREMENT_STATES]))
-            .group_by(requirements.c.family_code)
+        for code, units, lines in uow.connection.execute(
+            select(needs.c.family_code, func.sum(needs.c.quantity), func.count())
+            .where(needs.c.status.in_(counted))
+            .group_by(needs.c.family_code)
         )
     }
+    offers = Repository(uow, OFFERS).visible_rows()
     supplied: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for family_code, status, units in connection.execute(
-        select(item_types.c.family_code, offers.c.status, func.sum(offers.c.quantity))
-        .join(item_types, item_types.c.code == offers.c.item_type_code)
-        .group_by(item_types.c.family_code, offers.c.status)
+    for item_type, status, units in uow.connection.execute(
+        select(offers.c.item_type_code, offers.c.status, func.sum(offers.c.quantity)).group_by(
+            offers.c.item_type_code, offers.c.status
+        )
     ):
-        if status in OFFER_STAGE:
-            supplied[family_code][OFFER_STAGE[status]] += int(units)
+        stage = coverage_stage(status)
+        if stage is not None and item_type in families:
+            supplied[families[item_type]][stage] += int(units)
     totals = []
-    for code, area in connection.execute(select(families.c.code, families.c.capability_area)):
+    for family in Repository(uow, FAMILIES).list():
+        code = family["code"]
         units, lines = required.get(code, (0, 0))
         stages = supplied.get(code, {})
         if not units and not stages:
@@ -55,7 +62,7 @@ def coverage_by_area_for(uow: UnitOfWork) -> list[FamilyTotals]:
         totals.append(
             FamilyTotals(
                 code,
-                area,
+                family["capability_area"],
                 unit_value,
                 units,
                 lines,
@@ -68,5 +75,5 @@ def coverage_by_area_for(uow: UnitOfWork) -> list[FamilyTotals]:
 
 
 def coverage_rows(uow: UnitOfWork) -> list[AreaCoverage]:
-    areas = coverage_by_area(coverage_by_area_for(uow))
+    areas = coverage_by_area(family_totals(uow))
     return [*areas, total(areas)] if areas else []

@@ -62,9 +62,10 @@ class Repository:
         filters: Mapping[str, Any] | None = None,
         limit: int | None = None,
         offset: int = 0,
-        where: Any = None,
+        within: Mapping[str, Sequence[Any]] | None = None,
     ) -> list[dict[str, Any]]:
-        query = self._filtered(filters, where)
+        """Visible rows, in key order: `filters` match a value, `within` one of several."""
+        query = self._filtered(filters, within)
         query = query.order_by(*(self.table.c[k] for k in self.kind.key))
         if limit is not None:
             query = query.limit(limit)
@@ -72,16 +73,24 @@ class Repository:
             query = query.offset(offset)
         return [dict(row) for row in self.connection.execute(query).mappings()]
 
-    def count(self, filters: Mapping[str, Any] | None = None, where: Any = None) -> int:
-        query = self._filtered(filters, where).with_only_columns(func.count())
+    def count(
+        self,
+        filters: Mapping[str, Any] | None = None,
+        within: Mapping[str, Sequence[Any]] | None = None,
+    ) -> int:
+        query = (
+            self._filtered(filters, within).with_only_columns(func.count()).select_from(self.table)
+        )
         return int(self.connection.execute(query).scalar_one())
 
-    def _filtered(self, filters: Mapping[str, Any] | None, where: Any) -> Select[Any]:
+    def _filtered(
+        self, filters: Mapping[str, Any] | None, within: Mapping[str, Sequence[Any]] | None
+    ) -> Select[Any]:
         query = self._select()
         for name, value in (filters or {}).items():
             query = query.where(self.table.c[name] == value)
-        if where is not None:
-            query = query.where(where)
+        for name, values in (within or {}).items():
+            query = query.where(self.table.c[name].in_(list(values)))
         return query
 
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     Date,
     DateTime,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeEngine
@@ -206,7 +208,10 @@ baselines = Table(
 )
 
 # Allocation plans: versioned, never overwritten. `accepted_at` is set when a coordinator
-# accepts the plan; the assignments of accepted plans are what later plans build on.
+# accepts the plan. An accepted plan holds the whole allocation in force (its own assignments
+# and those it carried over from the plan it supersedes), so later plans build on one plan.
+# `inputs_hash` covers the ledger inputs without solver parameters; `inputs` is a JSON digest
+# per record, so a stale plan can say what changed since it was computed.
 plans = Table(
     "plans",
     metadata,
@@ -226,6 +231,10 @@ plans = Table(
     Column("summary", Text, nullable=False),  # JSON: coverage, new types, messages
     Column("accepted_at", DateTime(timezone=True), nullable=True),
     Column("accepted_by", String(100), nullable=True),
+    Column("inputs_hash", String(64), nullable=True),
+    Column("inputs", Text, nullable=True),
+    Column("superseded_by", Integer, nullable=True),
+    Column("superseded_at", DateTime(timezone=True), nullable=True),
 )
 
 plan_assignments = Table(
@@ -238,6 +247,8 @@ plan_assignments = Table(
     Column("arrival", Date, nullable=False),
     Column("lateness_factor", Float, nullable=False),
     Column("value", Float, nullable=False),
+    # True for an assignment carried over from the accepted plan this one builds on.
+    Column("carried", Boolean, nullable=False, server_default=false()),
 )
 
 # Append-only history. Each row's hash covers its content and the previous row's hash, so any

@@ -11,7 +11,7 @@ from coalition.planning import allocation as planner
 from coalition.services import allocation, ledger
 from coalition.services.errors import NotFound, ServiceError
 from coalition.storage.unit_of_work import UnitOfWork
-from support_ledger import OFFERS_HEADER, import_text
+from support_ledger import OFFERS_HEADER, database_content, import_text
 
 REQUIREMENTS = (
     "ref,capability_area,family_code,quantity,priority,needed_by,destination_code,status\n"
@@ -34,9 +34,11 @@ def ledger_with_offers(seeded, tmp_path):
     return seeded
 
 
+COORDINATOR = Principal("coordinator")
+
+
 def allocate(engine, **parameters):
-    with UnitOfWork(engine, Principal("coordinator")) as uow:
-        return allocation.run(uow, planner.Parameters(**parameters))
+    return allocation.run(COORDINATOR, planner.Parameters(**parameters), engine=engine)
 
 
 def test_plans_are_stored_as_new_versions_with_the_fleet_type_preferred(ledger_with_offers):
@@ -54,8 +56,9 @@ def test_plans_are_stored_as_new_versions_with_the_fleet_type_preferred(ledger_w
 
 
 def test_explanations_name_a_need_nobody_offers(ledger_with_offers):
-    with UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow:
-        stored, snapshot, fresh = allocation.current_plan(uow, planner.Parameters())
+    stored, snapshot, fresh = allocation.current_plan(
+        COORDINATOR, planner.Parameters(), engine=ledger_with_offers
+    )
     assert fresh
     why = planner.explain_requirement(snapshot, stored.plan, "REQ-3")
     assert why.shortfall == 5000
@@ -67,7 +70,7 @@ def test_accepting_a_plan_accepts_its_offers_once_and_later_plans_build_on_it(
 ):
     stored, _ = allocate(ledger_with_offers)
     with UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow:
-        keys = allocation.accept(uow, stored.id)
+        keys = allocation.accept(uow, stored.id).offers_accepted
     assert keys == sorted({a.offer_id for a in stored.plan.assignments})
     with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow:
         for key in keys:
@@ -79,7 +82,7 @@ def test_accepting_a_plan_accepts_its_offers_once_and_later_plans_build_on_it(
     ):
         allocation.accept(uow, stored.id)
     with UnitOfWork(ledger_with_offers, Principal("coordinator")) as uow:
-        snapshot = allocation.build_snapshot(uow, planner.Parameters())
+        snapshot = allocation.prepare(uow, planner.Parameters()).snapshot
     assert not {o.id for o in snapshot.offers} & set(keys)
     remaining = {r.id: r.quantity for r in snapshot.requirements}
     served = sum(a.quantity for a in stored.plan.assignments if a.requirement_id == "REQ-1")
@@ -122,4 +125,101 @@ def test_an_impossible_pin_is_refused_and_no_plan_is_stored(ledger_with_offers):
         allocate(ledger_with_offers, pins=(planner.Pin("DEU:OF-1", "REQ-3", 1),))
     assert "cannot plan: pin" in str(error.value)
     with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow, pytest.raises(NotFound):
-        allocation.get_plan(uow)
+        allocation.latest_plan(uow)
+
+
+def accept(engine, plan_id):
+    with UnitOfWork(engine, COORDINATOR) as uow:
+        return allocation.accept(uow, plan_id)
+
+
+@pytest.mark.parametrize("plan_id", [0, -1, 99])
+def test_accepting_an_unknown_plan_id_is_an_error_and_changes_nothing(ledger_with_offers, plan_id):
+    allocate(ledger_with_offers)
+    before = database_content(ledger_with_offers)
+    with pytest.raises(NotFound, match=f"no plan {plan_id}"):
+        accept(ledger_with_offers, plan_id)
+    assert database_content(ledger_with_offers) == before
+
+
+def test_a_plan_computed_before_another_was_accepted_is_refused_as_stale(ledger_with_offers):
+    first, _ = allocate(ledger_with_offers)
+    second, _ = allocate(ledger_with_offers, forbids=frozenset({("DEU:OF-1", "REQ-1")}))
+    accept(ledger_with_offers, first.id)
+    with pytest.raises(ServiceError, match=f"plan {second.id} is out of date") as error:
+        accept(ledger_with_offers, second.id)
+    assert "no longer open for planning" in str(error.value)
+    with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow:
+        states = {p.id: p.state.value for p in allocation.list_plans(uow)[0]}
+    assert states == {first.id: "accepted", second.id: "proposed"}
+
+
+def test_a_plan_whose_offer_shrank_since_it_was_computed_is_refused_with_the_change(
+    ledger_with_offers, tmp_path
+):
+    stored, _ = allocate(ledger_with_offers)
+    used = sum(a.quantity for a in stored.plan.assignments if a.offer_id == "DEU:OF-1")
+    assert used > 1
+    import_text(
+        ledger_with_offers,
+        tmp_path,
+        "offers",
+        OFFERS_HEADER + "DEU,OF-1,PZH2000,1,2026-01-01,DEU,new,,EUR,,offered,\n",
+        name="shrunk.csv",
+    )
+    before = database_content(ledger_with_offers)
+    with pytest.raises(ServiceError) as error:
+        accept(ledger_with_offers, stored.id)
+    assert "offer DEU:OF-1: quantity 10 → 1" in str(error.value)
+    assert database_content(ledger_with_offers) == before
+
+
+def test_a_plan_whose_requirement_closed_is_refused(ledger_with_offers):
+    stored, _ = allocate(ledger_with_offers)
+    with UnitOfWork(ledger_with_offers, COORDINATOR) as uow:
+        ledger.change_status(uow, "requirements", "REQ-1", "cancelled")
+    with pytest.raises(ServiceError, match="requirement REQ-1: no longer open for planning"):
+        accept(ledger_with_offers, stored.id)
+
+
+def test_accepting_a_later_plan_supersedes_the_one_in_force_and_carries_its_assignments(
+    ledger_with_offers, tmp_path
+):
+    first, _ = allocate(ledger_with_offers)
+    taken = set(accept(ledger_with_offers, first.id).offers_accepted)
+    import_text(
+        ledger_with_offers,
+        tmp_path,
+        "offers",
+        OFFERS_HEADER + "DEU,OF-2,PZH2000,2,2026-01-01,DEU,new,,EUR,,offered,\n",
+        name="more.csv",
+    )
+    second, _ = allocate(ledger_with_offers)
+    assert second.builds_on == first.id
+    assert set(second.carried) == set(first.plan.assignments)
+    result = accept(ledger_with_offers, second.id)
+    assert result.superseded == first.id
+    taken |= set(result.offers_accepted)
+    with UnitOfWork(ledger_with_offers, Principal("auditor")) as uow:
+        states = {p.id: p.state.value for p in allocation.list_plans(uow)[0]}
+        logged = ledger_history_of_plan(uow, first.id)
+    assert states == {first.id: "superseded", second.id: "accepted"}
+    assert logged[-1]["action"] == "update" and '"superseded_by":2' in logged[-1]["after"]
+    # A third plan builds on the second, which carries the first's assignments too.
+    third, snapshot = allocate(ledger_with_offers)
+    assert third.builds_on == second.id
+    assert {a.requirement_id for a in third.carried} >= {"REQ-1"}
+    assert not taken & {o.id for o in snapshot.offers}
+
+
+def test_accepting_the_same_plan_twice_is_refused(ledger_with_offers):
+    stored, _ = allocate(ledger_with_offers)
+    accept(ledger_with_offers, stored.id)
+    with pytest.raises(ServiceError, match="is accepted: only a proposed plan"):
+        accept(ledger_with_offers, stored.id)
+
+
+def ledger_history_of_plan(uow, plan_id):
+    from coalition.storage.changelog import entries_for
+
+    return entries_for(uow.connection, "plan", str(plan_id))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from coalition.domain.lifecycle import offer_meaning
 from coalition.domain.money import ExchangeRates, convert_to_eur
 from coalition.planning.burden.report import BurdenLine, Stage
 from coalition.planning.burden.snapshot import (
@@ -19,17 +20,17 @@ PLEDGE_STAGE: dict[str, Stage] = {
     "commitment": "committed",
     "disbursed": "delivered",
 }
-# "accepted" is Ukraine's answer, not the donor's binding commitment: it stays "pledged".
-OFFER_STAGE: dict[str, Stage | None] = {
-    "offered": "pledged",
-    "accepted": "pledged",
-    "committed": "committed",
-    "shipped": "committed",
-    "delivered": "delivered",
-    "operational": "delivered",
-    "declined": None,
-    "withdrawn": None,
-}
+
+
+def offer_stage(status: str) -> Stage | None:
+    """The burden stage an offer reached. Acceptance is Ukraine's answer, not the donor's
+    binding commitment, so an accepted offer still counts as pledged."""
+    meaning = offer_meaning(status)
+    if meaning.arrived:
+        return "delivered"
+    if meaning.committed:
+        return "committed"
+    return "pledged" if meaning.alive else None
 
 
 def _delivery_date(record_id: str, stage: Stage, on: date | None) -> date | None:
@@ -74,7 +75,7 @@ def offer_line(
     policy: ValuationPolicy,
 ) -> BurdenLine | None:
     """The offer's burden line, or None for a declined or withdrawn offer."""
-    stage = OFFER_STAGE[offer.status]
+    stage = offer_stage(offer.status)
     if stage is None:
         return None
     delivered_on = _delivery_date(offer.id, stage, offer.delivered_on)
