@@ -34,8 +34,7 @@ from coalition.registries.kinds import COMPATIBILITY, FLEET, ITEM_TYPES, OFFERS,
 from coalition.services.database import reading, writing
 from coalition.services.errors import NotFound, ServiceError
 from coalition.storage.changelog import Change
-from coalition.storage.plans import PLAN_ENTITY, PlanStore
-from coalition.storage.repository import Repository
+from coalition.storage.plans import PLAN_ENTITY
 from coalition.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -116,19 +115,19 @@ def transit_table() -> dict[str, int]:
 
 def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
     """Copy the ledger into the planner's snapshot, on top of the plan in force."""
-    items = [ITEM_TYPES.from_row(r) for r in Repository(uow, ITEM_TYPES).list()]
-    rules = [COMPATIBILITY.from_row(r) for r in Repository(uow, COMPATIBILITY).list()]
+    items = [ITEM_TYPES.from_row(r) for r in uow.records(ITEM_TYPES).list()]
+    rules = [COMPATIBILITY.from_row(r) for r in uow.records(COMPATIBILITY).list()]
     compatibility = Compatibility.build(items, rules)
     families = {item.code: item.family_code for item in items}
 
-    store = PlanStore(uow)
+    store = uow.plans
     in_force = store.in_force()
-    carried = _carried(uow, store, in_force["id"]) if in_force else ()
+    carried = _carried(uow, in_force["id"]) if in_force else ()
     already: dict[str, float] = defaultdict(float)
     for assignment in carried:
         already[assignment.requirement_id] += assignment.quantity
     reqs = []
-    for row in Repository(uow, REQUIREMENTS).list(within={"status": OPEN_REQUIREMENTS}):
+    for row in uow.records(REQUIREMENTS).list(within={"status": OPEN_REQUIREMENTS}):
         remaining = row["quantity"] - int(already.get(row["ref"], 0))
         if remaining <= 0:
             continue
@@ -156,7 +155,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
     offered = []
     days: dict[tuple[str, str], int] = {}
     destinations = {r.destination for r in reqs}
-    for row in Repository(uow, OFFERS).list(within={"status": offer_statuses(open=True)}):
+    for row in uow.records(OFFERS).list(within={"status": offer_statuses(open=True)}):
         offered.append(
             planner.Offer(
                 id=OFFERS.key_of(row),
@@ -178,7 +177,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
                 days[(row["origin"], destination)] = transit[country]
     in_service = {
         (families[row["item_type_code"]], row["item_type_code"])
-        for row in Repository(uow, FLEET).list()
+        for row in uow.records(FLEET).list()
         if row["quantity"] > 0 and row["item_type_code"] in families
     }
     snapshot = planner.Snapshot(
@@ -224,13 +223,13 @@ def _digest(snapshot: planner.Snapshot, in_force: Mapping[str, Any] | None) -> I
     }
 
 
-def _carried(uow: UnitOfWork, store: PlanStore, plan_id: int) -> tuple[planner.Assignment, ...]:
+def _carried(uow: UnitOfWork, plan_id: int) -> tuple[planner.Assignment, ...]:
     """The assignments of the plan in force whose offers are still alive."""
     alive = set(
         OFFERS.key_of(r)
-        for r in Repository(uow, OFFERS).list(within={"status": offer_statuses(alive=True)})
+        for r in uow.records(OFFERS).list(within={"status": offer_statuses(alive=True)})
     )
-    return tuple(_assignment(a) for a in store.assignments(plan_id) if a["offer_key"] in alive)
+    return tuple(_assignment(a) for a in uow.plans.assignments(plan_id) if a["offer_key"] in alive)
 
 
 def _assignment(row: Mapping[str, Any]) -> planner.Assignment:
@@ -320,7 +319,7 @@ def store(uow: UnitOfWork, basis: Basis, plan: planner.Plan) -> StoredPlan:
     }
     rows = [_assignment_row(a, carried=False) for a in plan.assignments]
     rows += [_assignment_row(a, carried=True) for a in basis.carried]
-    plan_id = PlanStore(uow).insert(record, _merge_rows(rows))
+    plan_id = uow.plans.insert(record, _merge_rows(rows))
     logged = {k: v for k, v in plan_as_dict(plan).items() if k != "assignments"}
     logged["assignments"] = len(plan.assignments)
     logged["carried_assignments"] = len(basis.carried)
@@ -361,21 +360,21 @@ def get_plan(uow: UnitOfWork, plan_id: int) -> StoredPlan:
     """A stored plan by id, rebuilt as the planner's Plan (only its own new assignments)."""
     if isinstance(plan_id, bool) or plan_id < 1:
         raise NotFound(f"no plan {plan_id}: plan ids start at 1 (`coalition plan list`)")
-    row = PlanStore(uow).get(plan_id)
+    row = uow.plans.get(plan_id)
     if row is None:
         raise NotFound(f"no plan {plan_id} (`coalition plan list` shows the stored plans)")
     return _stored(uow, row)
 
 
 def latest_plan(uow: UnitOfWork) -> StoredPlan:
-    row = PlanStore(uow).latest()
+    row = uow.plans.latest()
     if row is None:
         raise NotFound("no plan yet: run `coalition allocate`")
     return _stored(uow, row)
 
 
 def _stored(uow: UnitOfWork, row: Mapping[str, Any]) -> StoredPlan:
-    rows = PlanStore(uow).assignments(row["id"])
+    rows = uow.plans.assignments(row["id"])
     own = tuple(_assignment(a) for a in rows if not a["carried"])
     carried = tuple(_assignment(a) for a in rows if a["carried"])
     summary = json.loads(row["summary"])
@@ -421,7 +420,7 @@ def list_plans(uow: UnitOfWork, limit: int = 50, offset: int = 0) -> tuple[list[
     """Stored plans, newest first, and how many there are in all."""
     if not 1 <= limit <= 1000 or offset < 0:
         raise ServiceError("--limit must be 1 to 1000 and --offset zero or more")
-    store = PlanStore(uow)
+    store = uow.plans
     return [_stored(uow, row) for row in store.list(limit, offset)], store.count()
 
 
@@ -470,7 +469,7 @@ def accept(uow: UnitOfWork, plan_id: int) -> Acceptance:
         )
     if not stored.plan.is_usable:
         raise ServiceError(f"plan {plan_id} is {stored.plan.status.value}: nothing to accept")
-    row = PlanStore(uow).get(plan_id) or {}
+    row = uow.plans.get(plan_id) or {}
     basis = prepare(uow, planner.Parameters())
     if row.get("inputs_hash") != basis.inputs_hash:
         then = json.loads(row["inputs"]) if row.get("inputs") else {}
@@ -482,7 +481,7 @@ def accept(uow: UnitOfWork, plan_id: int) -> Acceptance:
             f"plan {plan_id} is out of date: its inputs changed since it was computed "
             f"({len(changes)} change(s)); run `coalition allocate` again.\n  " + "\n  ".join(shown)
         )
-    repository = Repository(uow, OFFERS)
+    repository = uow.records(OFFERS)
     keys = sorted({a.offer_id for a in stored.plan.assignments})
     changes_logged, updates = [], []
     for key in keys:
@@ -498,7 +497,7 @@ def accept(uow: UnitOfWork, plan_id: int) -> Acceptance:
         changes_logged.append(Change(OFFERS.entity, key, "update", before, after))
     repository.update(updates)
     now = datetime.now(UTC)
-    plans = PlanStore(uow)
+    plans = uow.plans
     plans.mark_accepted(plan_id, now, uow.actor)
     changes_logged.append(
         Change(

@@ -18,13 +18,12 @@ from coalition.registries.kinds import (
     Kind,
 )
 from coalition.services.errors import ServiceError
-from coalition.storage.repository import Repository
 from coalition.storage.unit_of_work import UnitOfWork
 
 
 def snapshot(uow: UnitOfWork) -> plan.BurdenSnapshot:
     def rows(kind: Kind) -> list[dict[str, Any]]:
-        return Repository(uow, kind).list()
+        return uow.records(kind).list()
 
     values = {r["code"]: r["reference_value_eur"] for r in rows(ITEM_TYPES)}
     donors = tuple(plan.Donor(r["code"], r["name"], r["kind"]) for r in rows(DONORS))

@@ -7,8 +7,6 @@ from collections import defaultdict
 from decimal import Decimal
 from statistics import median
 
-from sqlalchemy import func, select
-
 from coalition.domain.coverage import (
     AreaCoverage,
     FamilyTotals,
@@ -18,40 +16,33 @@ from coalition.domain.coverage import (
 )
 from coalition.domain.requirements import COUNTED_REQUIREMENT_STATES
 from coalition.registries.kinds import FAMILIES, ITEM_TYPES, OFFERS, REQUIREMENTS
-from coalition.storage.repository import Repository
 from coalition.storage.unit_of_work import UnitOfWork
 
 
 def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
     values: dict[str, list[Decimal]] = defaultdict(list)
     families: dict[str, str] = {}
-    for item in Repository(uow, ITEM_TYPES).list():
+    for item in uow.records(ITEM_TYPES).list():
         families[item["code"]] = item["family_code"]
         if item["reference_value_eur"] is not None:
             values[item["family_code"]].append(Decimal(item["reference_value_eur"]))
     # Sums are done by the database over the rows the principal may see.
     counted = [str(v) for v in COUNTED_REQUIREMENT_STATES]
-    needs = Repository(uow, REQUIREMENTS).visible_rows()
     required = {
         code: (int(units), int(lines))
-        for code, units, lines in uow.connection.execute(
-            select(needs.c.family_code, func.sum(needs.c.quantity), func.count())
-            .where(needs.c.status.in_(counted))
-            .group_by(needs.c.family_code)
+        for code, units, lines in uow.records(REQUIREMENTS).totals(
+            ("family_code",), "quantity", within={"status": counted}
         )
     }
-    offers = Repository(uow, OFFERS).visible_rows()
     supplied: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for item_type, status, units in uow.connection.execute(
-        select(offers.c.item_type_code, offers.c.status, func.sum(offers.c.quantity)).group_by(
-            offers.c.item_type_code, offers.c.status
-        )
+    for item_type, status, units, _ in uow.records(OFFERS).totals(
+        ("item_type_code", "status"), "quantity"
     ):
         stage = coverage_stage(status)
         if stage is not None and item_type in families:
             supplied[families[item_type]][stage] += int(units)
     totals = []
-    for family in Repository(uow, FAMILIES).list():
+    for family in uow.records(FAMILIES).list():
         code = family["code"]
         units, lines = required.get(code, (0, 0))
         stages = supplied.get(code, {})

@@ -17,7 +17,6 @@ from coalition.registries.kinds import KINDS
 from coalition.services.database import default_engine, initialise, reading, writing
 from coalition.services.ledger import ImportResult, import_file
 from coalition.services.progress import Progress
-from coalition.storage.repository import Repository
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def load(principal: Principal, progress: Progress, engine: Engine | None = None)
     engine = engine or default_engine()
     where = initialise(engine)
     with reading(principal, engine) as uow:
-        present = sum(Repository(uow, kind).count() for kind in KINDS.values())
+        present = sum(uow.records(kind).count() for kind in KINDS.values())
     if present:
         return DemoLoad(where, [], present)
     results = []

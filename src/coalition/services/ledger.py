@@ -16,8 +16,7 @@ from coalition.io.validation import Problem, validate
 from coalition.registries.kinds import DONORS, KINDS, MEMBERSHIPS, Kind, kind_named
 from coalition.services.errors import ImportRejected, NotFound, ServiceError
 from coalition.services.progress import NoProgress, Progress
-from coalition.storage.changelog import Change, entries_for
-from coalition.storage.repository import Repository
+from coalition.storage.changelog import Change
 from coalition.storage.unit_of_work import UnitOfWork
 
 WRITE_CHUNK = 5_000
@@ -51,12 +50,12 @@ def import_file(
         raise ImportRejected(
             [Problem(str(path), 0, "", "", str(error).split(": ", 1)[-1])]
         ) from None
-    repository = Repository(uow, kind)
+    repository = uow.records(kind)
     existing = repository.rows_by_key()
     statuses = {key: row["status"] for key, row in existing.items()} if kind.lifecycle else None
 
     def known(target: str) -> set[str]:
-        return set(existing) if target == kind.name else Repository(uow, KINDS[target]).keys()
+        return set(existing) if target == kind.name else uow.records(KINDS[target]).keys()
 
     progress.start(f"validating {path.name}", table.row_count)
     validated = validate(kind, table, known, statuses, on_row=progress.advance)
@@ -95,7 +94,7 @@ def _differs(stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
 def export_file(uow: UnitOfWork, kind_name: str, path: Path) -> int:
     """Write every record of a registry in its import template's columns (round-trips)."""
     kind = resolve_kind(kind_name)
-    rows = Repository(uow, kind).list({})
+    rows = uow.records(kind).list({})
     header = [c.name for c in kind.columns]
     write_table(path, header, (render_row(kind, row) for row in rows))
     return len(rows)
@@ -123,13 +122,13 @@ def list_records(
         if name not in {c.name for c in kind.columns}:
             raise ServiceError(f"{kind.name} has no column '{name}'")
         typed[name] = kind.column(name).type.to_db(kind.column(name).type.parse(text))
-    return Repository(uow, kind).list(typed, limit)
+    return uow.records(kind).list(typed, limit)
 
 
 def get_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, Any]:
     kind = resolve_kind(kind_name)
     try:
-        row = Repository(uow, kind).get(key)
+        row = uow.records(kind).get(key)
     except ValueError:
         row = None
     if row is None:
@@ -141,7 +140,7 @@ def get_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, Any]:
 def history(uow: UnitOfWork, kind_name: str, key: str) -> list[dict[str, Any]]:
     kind = resolve_kind(kind_name)
     get_record(uow, kind_name, key)  # "not found" for a record absent or hidden from the reader
-    return entries_for(uow.connection, kind.entity, key)
+    return uow.history(kind.entity, key)
 
 
 def change_status(
@@ -166,7 +165,7 @@ def change_status(
         raise ServiceError(str(error)) from None
     if after == before:
         return before
-    Repository(uow, kind).update([after])
+    uow.records(kind).update([after])
     uow.changes.record([Change(kind.entity, key, "update", before, after)])
     uow.commit()
     return after
@@ -177,7 +176,7 @@ def members(uow: UnitOfWork, organisations: list[str], on: date) -> list[dict[st
     unknown = [o for o in organisations if o not in tuple(Organisation)]
     if unknown or not organisations:
         raise ServiceError("organisations must be NATO and/or EU")
-    rows = Repository(uow, MEMBERSHIPS).list({})
+    rows = uow.records(MEMBERSHIPS).list({})
     codes = members_of_all([MEMBERSHIPS.from_row(r) for r in rows], organisations, on)
-    names = {r["code"]: r["name"] for r in Repository(uow, DONORS).list({})}
+    names = {r["code"]: r["name"] for r in uow.records(DONORS).list({})}
     return [{"code": code, "name": names.get(code, "")} for code in sorted(codes)]

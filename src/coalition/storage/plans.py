@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, func, select
 
 from coalition.storage.tables import plan_assignments, plans
-from coalition.storage.unit_of_work import UnitOfWork
 from coalition.storage.visibility import visible
+
+if TYPE_CHECKING:
+    from coalition.storage.unit_of_work import UnitOfWork
 
 PLAN_ENTITY = "plan"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, Subquery, and_, bindparam, func, select
+from sqlalchemy import Select, and_, bindparam, func, select
 
 from coalition.registries.kinds import Kind
 from coalition.storage.bulk import insert_rows
@@ -30,9 +30,17 @@ class Repository:
     def _select(self) -> Select[Any]:
         return select(self.table).where(visible(self.principal, self.kind.entity, self.table))
 
-    def visible_rows(self) -> Subquery:
-        """The rows the principal may see, for aggregate queries built on top of them."""
-        return self._select().subquery(self.table.name)
+    def totals(
+        self,
+        group_by: Sequence[str],
+        sum_of: str,
+        within: Mapping[str, Sequence[Any]] | None = None,
+    ) -> list[tuple[Any, ...]]:
+        """(group values..., sum of `sum_of`, row count) per group, over the visible rows."""
+        rows = self._filtered(None, within).subquery(self.table.name)
+        groups = [rows.c[name] for name in group_by]
+        query = select(*groups, func.sum(rows.c[sum_of]), func.count()).group_by(*groups)
+        return [tuple(row) for row in self.connection.execute(query)]
 
     def keys(self) -> set[str]:
         columns = [self.table.c[k] for k in self.kind.key]

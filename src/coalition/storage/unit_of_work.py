@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import uuid
 from types import TracebackType
+from typing import Any
 
 from sqlalchemy import Connection, Engine
 
 from coalition.domain.access import Principal
-from coalition.storage.changelog import ChangeRecorder
+from coalition.registries.kinds import Kind
+from coalition.storage.changelog import ChangeRecorder, entries_for
 from coalition.storage.engine import WRITE_INTENT
+from coalition.storage.plans import PlanStore
+from coalition.storage.repository import Repository
 
 
 class UnitOfWork:
@@ -49,6 +53,18 @@ class UnitOfWork:
         if self._connection is None:
             raise RuntimeError("the unit of work is not open: use it in a `with` block")
         return self._connection
+
+    def records(self, kind: Kind) -> Repository:
+        """The repository of one registry, reading through this principal's filter."""
+        return Repository(self, kind)
+
+    @property
+    def plans(self) -> PlanStore:
+        return PlanStore(self)
+
+    def history(self, entity: str, key: str) -> list[dict[str, Any]]:
+        """Every change-log entry of one record, oldest first."""
+        return entries_for(self.connection, entity, key)
 
     def commit(self) -> None:
         if not self.write:
