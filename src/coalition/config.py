@@ -20,6 +20,10 @@ class Settings(BaseSettings):
 
     database_url: str = "sqlite:///./coalition.db"
     user: str = _local_user()  # the acting user when the CLI gets no --as
+    # Structured log (JSON lines): a file path, "-" for stderr, or empty for the default
+    # $XDG_STATE_HOME/coalition/coalition.log (~/.local/state/... when XDG_STATE_HOME is unset).
+    log_file: str = ""
+    log_level: str = "INFO"
 
 
 @lru_cache(maxsize=1)

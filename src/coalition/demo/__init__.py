@@ -1,8 +1,7 @@
 """The demo scenario shipped in ``coalition/demo_data``: reference registries plus generated data.
 
 ``files()`` lists every demo file with the registry ("kind") it is imported as, in the order
-the ledger needs (``io.kinds.KINDS``). ``load(engine)`` imports them all through the ledger
-service. Reference files are hand-curated and cited in ``demo_data/SOURCES.md``; requirements,
+the ledger needs (``registries.kinds.KINDS``); ``services.demo.load`` imports them all. Reference files are hand-curated and cited in ``demo_data/SOURCES.md``; requirements,
 offers, pledges, fleet and the GDP import file come from ``python -m coalition.demo.generate``.
 """
 
@@ -10,14 +9,7 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from coalition.services.ledger import ImportResult
-
-# The demo file of each registry ("kind"). files() lists them in the order of io.kinds.KINDS.
+# The demo file of each registry ("kind"). files() lists them in the order of registries.kinds.KINDS.
 DEMO_FILES: dict[str, str] = {
     "donors": "donors.csv",
     "memberships": "memberships.csv",
@@ -46,22 +38,9 @@ def files() -> list[tuple[str, Path]]:
     """(kind name, path) of every demo file, in import (dependency) order.
 
     Only kinds the ledger declares are listed, so a demo file for a registry that is not (yet)
-    in ``io.kinds.KINDS`` is skipped rather than rejected.
+    in ``registries.kinds.KINDS`` is skipped rather than rejected.
     """
     from coalition.registries.kinds import KINDS
 
     root = data_dir()
     return [(kind, root / DEMO_FILES[kind]) for kind in KINDS if kind in DEMO_FILES]
-
-
-def load(engine: Engine, actor: str = "demo") -> list[ImportResult]:
-    """Import every demo file into a migrated database, one unit of work per file."""
-    from coalition.domain.access import Principal
-    from coalition.services.ledger import import_file
-    from coalition.storage.unit_of_work import UnitOfWork
-
-    results = []
-    for kind, path in files():
-        with UnitOfWork(engine, Principal(actor)) as uow:
-            results.append(import_file(uow, kind, path))
-    return results
