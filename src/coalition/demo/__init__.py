@@ -1,7 +1,8 @@
 """The demo scenario shipped in ``coalition/demo_data``: reference registries plus generated data.
 
 ``files()`` lists every demo file with the registry ("kind") it is imported as, in the order
-the ledger needs (``registries.kinds.KINDS``); ``services.demo.load`` imports them all. Reference files are hand-curated and cited in ``demo_data/SOURCES.md``; requirements,
+the ledger needs (``registries.kinds.KINDS``); ``services.demo.load`` imports them all.
+Reference files are hand-curated and cited in ``demo_data/SOURCES.md``; requirements,
 offers, pledges, fleet and the GDP import file come from ``python -m coalition.demo.generate``.
 """
 
@@ -9,7 +10,8 @@ from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
-# The demo file of each registry ("kind"). files() lists them in the order of registries.kinds.KINDS.
+
+# The demo file of each registry ("kind"); files() lists them in registries.kinds.KINDS order.
 DEMO_FILES: dict[str, str] = {
     "donors": "donors.csv",
     "memberships": "memberships.csv",

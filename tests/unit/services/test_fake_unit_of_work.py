@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from fakes import FakeLedger
 
 from coalition.domain.access import Principal
 from coalition.registries.kinds import OFFERS, REQUIREMENTS
 from coalition.services import ledger
 from coalition.storage.unit_of_work import UnitOfWork
+from fakes import FakeLedger
 from support_ledger import OFFERS_HEADER, SEED
 
 OFFERS_TEXT = OFFERS_HEADER + (

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from fakes import FakeLedger
 
 from coalition.planning import allocation as planner
 from coalition.services import allocation, coverage, ledger
 from coalition.services.errors import NotFound, ServiceError
+from fakes import FakeLedger
 from support_ledger import OFFERS_HEADER, SEED
 
 OFFERS = OFFERS_HEADER + (
