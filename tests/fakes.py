@@ -47,7 +47,7 @@ class FakeRepository:
         row = self._rows[key]
         return tuple(row[k] for k in self.kind.key)
 
-    def list(
+    def find(
         self,
         filters: Mapping[str, Any] | None = None,
         limit: int | None = None,
@@ -126,7 +126,7 @@ class FakePlanStore:
         ]
         return self.get(max(ids)) if ids else None
 
-    def list(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    def newest(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
         ids = sorted(self._plans, reverse=True)[offset : offset + limit]
         return [dict(self._plans[i]) for i in ids]
 

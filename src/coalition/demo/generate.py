@@ -15,7 +15,7 @@ import csv
 import math
 import random
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -270,7 +270,7 @@ def some_day(rng: random.Random, first: date, last: date) -> date:
     return first + timedelta(days=rng.randint(0, (last - first).days))
 
 
-def weighted(rng: random.Random, choices: dict[str, float]) -> str:
+def weighted(rng: random.Random, choices: Mapping[str, float]) -> str:
     keys = sorted(choices)
     return rng.choices(keys, weights=[choices[k] for k in keys])[0]
 
@@ -362,13 +362,13 @@ def requirement_rows(
     statuses = {"approved": 68, "submitted": 8, "draft": 6, "partly_met": 9, "met": 5,
                 "cancelled": 4}  # fmt: skip
     rows: list[list[object]] = []
-    for number, (family, platform) in enumerate(needs, start=1):
+    for number, (family, served) in enumerate(needs, start=1):
         area = ref.family_area[family]
         low, high, step = SPARES_QTY if family.startswith("SPARES-") else REQUIREMENT_QTY[family]
         destination = pick_recipient(rng, ref, DESTINATIONS[area])
         what = ref.family_name[family]
-        if platform:
-            what += f" for {ref.items[platform].name}"
+        if served:
+            what += f" for {ref.items[served].name}"
         rows.append(
             [
                 f"UA-REQ-{number:04d}",
@@ -380,7 +380,7 @@ def requirement_rows(
                 destination,
                 weighted(rng, statuses),
                 unit_of_family(ref, family),
-                platform,
+                served,
                 f"Demo: {what} {rng.choice(reasons)}",
             ]
         )
@@ -394,8 +394,8 @@ def _offer_candidates(ref: Reference) -> dict[str, dict[str, float]]:
     for platform in ref.platforms:
         nations = platform["donors_iso3"].split(";") + platform["origin_country_iso3"].split(";")
         known[platform["item_type_code"]] |= {n for n in nations if n in candidates}
-    for code, nations in PRODUCERS.items():
-        known[code] |= set(nations.split())
+    for code, producers in PRODUCERS.items():
+        known[code] |= set(producers.split())
     for code, item in ref.items.items():
         if item.family.startswith("SPARES-"):
             known[code] |= known[item.platform]
@@ -650,7 +650,7 @@ def generate(
     ref = read_reference(src)
     # One stream per file, so changing one generator leaves the others' output alone.
     fleet = fleet_rows(random.Random(f"{seed}:fleet"), ref)
-    produced = {
+    produced: dict[str, Iterable[Sequence[object]]] = {
         "gdp_import.csv": gdp_rows(src),
         "requirements.csv": requirement_rows(random.Random(f"{seed}:requirements"), ref, fleet),
         "offers.csv": offer_rows(random.Random(f"{seed}:offers"), ref),

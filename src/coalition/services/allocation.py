@@ -115,8 +115,8 @@ def transit_table() -> dict[str, int]:
 
 def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
     """Copy the ledger into the planner's snapshot, on top of the plan in force."""
-    items = [ITEM_TYPES.from_row(r) for r in uow.records(ITEM_TYPES).list()]
-    rules = [COMPATIBILITY.from_row(r) for r in uow.records(COMPATIBILITY).list()]
+    items = [ITEM_TYPES.from_row(r) for r in uow.records(ITEM_TYPES).find()]
+    rules = [COMPATIBILITY.from_row(r) for r in uow.records(COMPATIBILITY).find()]
     compatibility = Compatibility.build(items, rules)
     families = {item.code: item.family_code for item in items}
 
@@ -127,7 +127,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
     for assignment in carried:
         already[assignment.requirement_id] += assignment.quantity
     reqs = []
-    for row in uow.records(REQUIREMENTS).list(within={"status": OPEN_REQUIREMENTS}):
+    for row in uow.records(REQUIREMENTS).find(within={"status": OPEN_REQUIREMENTS}):
         remaining = row["quantity"] - int(already.get(row["ref"], 0))
         if remaining <= 0:
             continue
@@ -155,7 +155,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
     offered = []
     days: dict[tuple[str, str], int] = {}
     destinations = {r.destination for r in reqs}
-    for row in uow.records(OFFERS).list(within={"status": offer_statuses(open=True)}):
+    for row in uow.records(OFFERS).find(within={"status": offer_statuses(open=True)}):
         offered.append(
             planner.Offer(
                 id=OFFERS.key_of(row),
@@ -177,7 +177,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
                 days[(row["origin"], destination)] = transit[country]
     in_service = {
         (families[row["item_type_code"]], row["item_type_code"])
-        for row in uow.records(FLEET).list()
+        for row in uow.records(FLEET).find()
         if row["quantity"] > 0 and row["item_type_code"] in families
     }
     snapshot = planner.Snapshot(
@@ -227,7 +227,7 @@ def _carried(uow: UnitOfWork, plan_id: int) -> tuple[planner.Assignment, ...]:
     """The assignments of the plan in force whose offers are still alive."""
     alive = set(
         OFFERS.key_of(r)
-        for r in uow.records(OFFERS).list(within={"status": offer_statuses(alive=True)})
+        for r in uow.records(OFFERS).find(within={"status": offer_statuses(alive=True)})
     )
     return tuple(_assignment(a) for a in uow.plans.assignments(plan_id) if a["offer_key"] in alive)
 
@@ -391,7 +391,7 @@ def _stored(uow: UnitOfWork, row: Mapping[str, Any]) -> StoredPlan:
         solver=row["solver"],
         snapshot_hash=row["snapshot_hash"],
         assignments=own,
-        new_types=tuple(tuple(t) for t in summary["new_types"]),  # type: ignore[misc]
+        new_types=tuple((str(f), str(t)) for f, t in summary["new_types"]),
         components=components,
         messages=tuple(summary["messages"]),
     )
@@ -421,7 +421,7 @@ def list_plans(uow: UnitOfWork, limit: int = 50, offset: int = 0) -> tuple[list[
     if not 1 <= limit <= 1000 or offset < 0:
         raise ServiceError("--limit must be 1 to 1000 and --offset zero or more")
     store = uow.plans
-    return [_stored(uow, row) for row in store.list(limit, offset)], store.count()
+    return [_stored(uow, row) for row in store.newest(limit, offset)], store.count()
 
 
 def current_plan(

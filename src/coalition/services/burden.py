@@ -23,7 +23,7 @@ from coalition.storage.unit_of_work import UnitOfWork
 
 def snapshot(uow: UnitOfWork) -> plan.BurdenSnapshot:
     def rows(kind: Kind) -> list[dict[str, Any]]:
-        return uow.records(kind).list()
+        return uow.records(kind).find()
 
     values = {r["code"]: r["reference_value_eur"] for r in rows(ITEM_TYPES)}
     donors = tuple(plan.Donor(r["code"], r["name"], r["kind"]) for r in rows(DONORS))

@@ -22,7 +22,7 @@ from coalition.storage.unit_of_work import UnitOfWork
 def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
     values: dict[str, list[Decimal]] = defaultdict(list)
     families: dict[str, str] = {}
-    for item in uow.records(ITEM_TYPES).list():
+    for item in uow.records(ITEM_TYPES).find():
         families[item["code"]] = item["family_code"]
         if item["reference_value_eur"] is not None:
             values[item["family_code"]].append(Decimal(item["reference_value_eur"]))
@@ -42,7 +42,7 @@ def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
         if stage is not None and item_type in families:
             supplied[families[item_type]][stage] += int(units)
     totals = []
-    for family in uow.records(FAMILIES).list():
+    for family in uow.records(FAMILIES).find():
         code = family["code"]
         units, lines = required.get(code, (0, 0))
         stages = supplied.get(code, {})

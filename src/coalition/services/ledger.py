@@ -94,7 +94,7 @@ def _differs(stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
 def export_file(uow: UnitOfWork, kind_name: str, path: Path) -> int:
     """Write every record of a registry in its import template's columns (round-trips)."""
     kind = resolve_kind(kind_name)
-    rows = uow.records(kind).list({})
+    rows = uow.records(kind).find({})
     header = [c.name for c in kind.columns]
     write_table(path, header, (render_row(kind, row) for row in rows))
     return len(rows)
@@ -122,7 +122,7 @@ def list_records(
         if name not in {c.name for c in kind.columns}:
             raise ServiceError(f"{kind.name} has no column '{name}'")
         typed[name] = kind.column(name).type.to_db(kind.column(name).type.parse(text))
-    return uow.records(kind).list(typed, limit)
+    return uow.records(kind).find(typed, limit)
 
 
 def get_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, Any]:
@@ -176,7 +176,7 @@ def members(uow: UnitOfWork, organisations: list[str], on: date) -> list[dict[st
     unknown = [o for o in organisations if o not in tuple(Organisation)]
     if unknown or not organisations:
         raise ServiceError("organisations must be NATO and/or EU")
-    rows = uow.records(MEMBERSHIPS).list({})
+    rows = uow.records(MEMBERSHIPS).find({})
     codes = members_of_all([MEMBERSHIPS.from_row(r) for r in rows], organisations, on)
-    names = {r["code"]: r["name"] for r in uow.records(DONORS).list({})}
+    names = {r["code"]: r["name"] for r in uow.records(DONORS).find({})}
     return [{"code": code, "name": names.get(code, "")} for code in sorted(codes)]

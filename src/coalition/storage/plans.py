@@ -26,9 +26,9 @@ class PlanStore:
         return select(plans).where(visible(self.principal, PLAN_ENTITY, plans))
 
     def insert(self, record: Mapping[str, Any], assignments: Sequence[Mapping[str, Any]]) -> int:
-        plan_id = int(
-            self.connection.execute(plans.insert().values(**record)).inserted_primary_key[0]
-        )
+        inserted = self.connection.execute(plans.insert().values(**record)).inserted_primary_key
+        assert inserted is not None  # an INSERT with an autoincrement key always returns it
+        plan_id = int(inserted[0])
         if assignments:
             self.connection.execute(
                 plan_assignments.insert(), [{**a, "plan_id": plan_id} for a in assignments]
@@ -54,7 +54,7 @@ class PlanStore:
         row = found.first()
         return None if row is None else dict(row)
 
-    def list(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+    def newest(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
         query = self._plans().order_by(plans.c.id.desc()).limit(limit).offset(offset)
         return [dict(r) for r in self.connection.execute(query).mappings()]
 

@@ -49,7 +49,8 @@ class Repository:
 
     def rows_by_key(self) -> dict[str, dict[str, Any]]:
         result = self.connection.execute(self._select()).mappings()
-        return {self.kind.key_of(row): dict(row) for row in result}
+        rows = [dict(row) for row in result]
+        return {self.kind.key_of(row): row for row in rows}
 
     def get(self, key: str) -> dict[str, Any] | None:
         """The record with this key (`A:B` for composite keys), or None if absent or hidden."""
@@ -65,7 +66,7 @@ class Repository:
         row = found.first()
         return None if row is None else dict(row)
 
-    def list(
+    def find(
         self,
         filters: Mapping[str, Any] | None = None,
         limit: int | None = None,
@@ -108,7 +109,7 @@ class Repository:
         if not rows:
             return
         key_match = [self.table.c[k] == bindparam(f"key_{k}") for k in self.kind.key]
-        values = {
+        values: dict[str, Any] = {
             c.name: bindparam(f"new_{c.name}")
             for c in self.kind.columns
             if c.name not in self.kind.key

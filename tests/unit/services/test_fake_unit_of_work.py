@@ -35,10 +35,10 @@ def both(sqlite_engine, tmp_path):
 
 
 QUERIES = [
-    ("list", lambda r: r.list()),
-    ("list filtered", lambda r: r.list({"donor_code": "DEU"})),
-    ("list within", lambda r: r.list(within={"status": ["accepted", "shipped"]})),
-    ("list paged", lambda r: r.list(limit=2, offset=1)),
+    ("list", lambda r: r.find()),
+    ("list filtered", lambda r: r.find({"donor_code": "DEU"})),
+    ("list within", lambda r: r.find(within={"status": ["accepted", "shipped"]})),
+    ("list paged", lambda r: r.find(limit=2, offset=1)),
     ("count", lambda r: r.count()),
     ("count within", lambda r: r.count(within={"item_type_code": ["HE155"]})),
     ("totals", lambda r: sorted(r.totals(("item_type_code", "status"), "quantity"))),
