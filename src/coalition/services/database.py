@@ -39,7 +39,7 @@ def require_schema(engine: Engine) -> None:
         ) from None
     if not has_schema:
         raise ServiceError(f"no Coalition database at {shown(engine)}: run `coalition init`")
-    head = migrate.head_revision()
+    head = migrate.HEAD_REVISION
     with engine.connect() as connection:
         current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     if current != head:

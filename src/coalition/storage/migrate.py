@@ -1,17 +1,27 @@
-"""Run Alembic migrations from code (the CLI's `init`, tests, the demo)."""
+"""Run Alembic migrations from code (the CLI's `init`, tests, the demo).
+
+Alembic is imported only when a migration runs: every command checks that the schema is at
+`HEAD_REVISION`, and importing Alembic for that check alone would slow every read.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+# The newest migration; a test checks it equals Alembic's own head.
+HEAD_REVISION = "0004_plan_records"
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -19,6 +29,8 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection
@@ -27,6 +39,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str) -> None:
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection
@@ -35,6 +49,7 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def head_revision() -> str:
+    """Alembic's head, read from the migration scripts (slow: tests and `init` only)."""
     from alembic.script import ScriptDirectory
 
     head = ScriptDirectory(str(MIGRATIONS)).get_current_head()

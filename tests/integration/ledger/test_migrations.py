@@ -23,3 +23,9 @@ def test_downgrade_to_base_removes_everything_and_upgrade_rebuilds_it(empty_engi
     assert set(inspect(empty_engine).get_table_names()) <= {"alembic_version"}
     migrate.upgrade(empty_engine)
     assert set(metadata.tables) <= set(inspect(empty_engine).get_table_names())
+
+
+def test_the_schema_check_expects_alembics_own_head():
+    from coalition.storage import migrate
+
+    assert migrate.HEAD_REVISION == migrate.head_revision()
