@@ -49,7 +49,11 @@ def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
         # A writer takes the lock at the start (IMMEDIATE), so two writers never both read the
         # change-log tip and then collide when appending to the chain. A reader begins a
         # deferred transaction: in WAL mode it reads a consistent snapshot and never waits.
-        if connection.info.get(WRITE_INTENT, True):
+        # Connections opened outside a unit of work declare no intent: the schema check every
+        # command runs first, migrations. They begin deferred, or the schema check of a mere
+        # `list` would wait for a long writer (and a migration takes the lock at its first
+        # write). Every unit of work declares its intent, so the change log stays serialised.
+        if connection.info.get(WRITE_INTENT, False):
             # Set per transaction: a pooled connection may have served a unit of work that
             # asked for a different wait. After the wait SQLite raises "database is locked",
             # which the unit of work reports as DatabaseBusy.
@@ -66,6 +70,6 @@ def _configure_postgresql(engine: Engine, busy_timeout: float) -> None:
         # PostgreSQL locks rows, not the database, so a writer only waits when it touches what
         # another holds (the change-log head, a record being updated). Bound that wait for
         # writers; LOCAL ends with the transaction, so a pooled connection keeps no setting.
-        if connection.info.get(WRITE_INTENT, True):
+        if connection.info.get(WRITE_INTENT, False):
             wait = _milliseconds(connection, busy_timeout)
             connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{wait}ms'")
