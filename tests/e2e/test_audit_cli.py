@@ -176,10 +176,18 @@ def test_an_older_recorded_head_passes_and_says_how_many_entries_came_after_it(d
     )
 
 
-def test_expect_head_without_verify_is_a_usage_error(database):
-    refused = cli("history", "--expect-head", "abc")
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (("--expect-head", "abc"), "--expect-head needs --verify"),
+        (("--head", "--verify"), "give --head or --verify, not both"),
+        (("offers",), "give a kind and the record's key, or --verify, or --head"),
+    ],
+)
+def test_history_refuses_options_that_do_not_go_together(database, args, reason):
+    refused = cli("history", *args)
     assert refused.exit_code == 2
-    assert "--expect-head needs --verify" in refused.output
+    assert reason in " ".join(refused.output.replace("│", " ").split())
 
 
 def test_a_write_to_a_busy_database_fails_in_one_line_while_reads_go_on(database, monkeypatch):

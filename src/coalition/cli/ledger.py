@@ -154,6 +154,8 @@ def history(
     """Show every change to a record: who, when, batch, before and after."""
     if expect_head is not None and not verify:
         raise typer.BadParameter("--expect-head needs --verify", param_hint="--expect-head")
+    if head and verify:
+        raise typer.BadParameter("give --head or --verify, not both", param_hint="--head")
     with reading(principal()) as uow:
         if head:
             tip = audit.head(uow)

@@ -242,3 +242,11 @@ def test_entries_of_non_registry_records_are_chained_but_not_replayed(ledger_db)
         last = connection.execute(select(func.max(change_log.c.id))).scalar_one()
     tamper(ledger_db, change_log.update().where(change_log.c.id == last).values(actor="x"))
     assert verify(ledger_db).problems == [f"entry {last}: content does not match its hash"]
+
+
+def test_the_chain_verifies_whatever_time_zone_the_database_session_uses(ledger_db):
+    with reading(Principal("auditor"), ledger_db) as uow:
+        if ledger_db.dialect.name == "postgresql":  # SQLite stores and returns naive UTC
+            uow.connection.exec_driver_sql("SET LOCAL TIME ZONE 'Europe/Kyiv'")
+        report = audit.verify_change_log(uow)
+    assert report.problems == []
