@@ -161,23 +161,11 @@ def verify_log(
     # entity -> key -> the `after` text of the record's last entry (None once deleted).
     state: dict[str, dict[str, str | None]] = {entity: {} for entity in kinds}
     prev = GENESIS
-    columns = [
-        change_log.c[name]
-        for name in (
-            "id",
-            "at",
-            "actor",
-            "batch_id",
-            "entity",
-            "entity_key",
-            "action",
-            "before",
-            "after",
-            "prev_hash",
-            "hash",
-        )
-    ]
-    query = select(*columns).order_by(change_log.c.id)
+    c = change_log.c
+    query = select(
+        c.id, c.at, c.actor, c.batch_id, c.entity, c.entity_key, c.action, c.before, c.after,
+        c.prev_hash, c.hash,
+    ).order_by(c.id)  # fmt: skip
     rows = connection.execution_options(yield_per=_STREAM_ROWS).execute(query)
     problems = report.problems
     for row_id, at, actor, batch, entity, key, action, before, after, prev_hash, digest in rows:
@@ -187,8 +175,10 @@ def verify_log(
         at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
         if prev_hash != prev:
             problems.append(f"entry {row_id}: previous hash does not match entry before it")
+        # Over the entry's own link, so a removed neighbour is reported as a broken link and
+        # not also as this entry's content; together the two checks bind it to the chain.
         recomputed = entry_hash(
-            prev, at.isoformat(), actor, batch, entity, key, action, before, after
+            prev_hash, at.isoformat(), actor, batch, entity, key, action, before, after
         )
         if digest != recomputed:
             problems.append(f"entry {row_id}: content does not match its hash")
@@ -202,10 +192,11 @@ def verify_log(
             report.chain_only[entity] = report.chain_only.get(entity, 0) + 1
             continue
         live = records.get(key) is not None
-        name = _named(kinds[entity], key)
         if action == "create" and live:
+            name = _named(kinds[entity], key)
             problems.append(f"{name}: created again by entry {row_id} while it existed")
         elif action in ("update", "delete") and not live:
+            name = _named(kinds[entity], key)
             problems.append(f"{name}: entry {row_id} ({action}) refers to no existing record")
         elif action not in ("create", "update", "delete"):
             problems.append(f"entry {row_id}: unknown action '{action}'")

@@ -6,6 +6,7 @@ and PostgreSQL, then verifies through the audit service.
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from decimal import Decimal
 
@@ -120,13 +121,40 @@ def test_editing_one_entrys_content_breaks_its_hash_and_disagrees_with_the_table
     ]
 
 
-def test_deleting_an_entry_in_the_middle_breaks_the_chain_at_the_next_entry(ledger_db):
+def test_deleting_an_entry_in_the_middle_breaks_the_chain_and_the_replay(ledger_db):
+    # POL:OF-1 was created by the first offers import and updated by the second.
+    with ledger_db.connect() as connection:
+        created, updated = connection.execute(
+            select(change_log.c.id)
+            .where(change_log.c.entity_key == "POL:OF-1")
+            .order_by(change_log.c.id)
+        ).scalars()
     ids = entry_ids(ledger_db)
-    middle = ids[len(ids) // 2]
-    tamper(ledger_db, change_log.delete().where(change_log.c.id == middle))
-    problems = verify(ledger_db).problems
-    following = ids[len(ids) // 2 + 1]
-    assert problems[0] == f"entry {following}: previous hash does not match entry before it"
+    assert ids[0] < created < ids[-1]
+    following = ids[ids.index(created) + 1]
+    tamper(ledger_db, change_log.delete().where(change_log.c.id == created))
+    assert verify(ledger_db).problems == [
+        f"entry {following}: previous hash does not match entry before it",
+        f"offer POL:OF-1: entry {updated} (update) refers to no existing record",
+    ]
+
+
+def test_an_entry_copied_to_the_end_of_the_log_is_reported_even_with_a_valid_hash(ledger_db):
+    """Someone who can append rows and compute SHA-256 replays an old create at the end."""
+    with ledger_db.connect() as connection:
+        first = (
+            connection.execute(select(change_log).where(change_log.c.entity_key == "POL:OF-2"))
+            .mappings()
+            .one()
+        )
+    with UnitOfWork(ledger_db, Principal("intruder")) as uow:
+        uow.changes.record(
+            [Change("offer", "POL:OF-2", "create", None, json.loads(first["after"]))]
+        )
+        uow.commit()
+    assert verify(ledger_db).problems == [
+        f"offer POL:OF-2: created again by entry {entry_ids(ledger_db)[-1]} while it existed"
+    ]
 
 
 def test_a_truncated_tail_with_a_rewritten_head_is_caught_only_against_a_head_recorded_elsewhere(
