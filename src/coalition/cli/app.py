@@ -13,6 +13,7 @@ from coalition.config import get_settings
 from coalition.domain.access import Principal
 from coalition.domain.errors import DomainError
 from coalition.services.errors import ImportRejected, ServiceError
+from coalition.storage.errors import DatabaseBusy
 
 app = typer.Typer(
     name="coalition",
@@ -55,7 +56,7 @@ def handles_errors(command: F) -> F:
                 errors.print(str(problem), highlight=False, soft_wrap=True, markup=False)
             fail(str(error))
             raise typer.Exit(1) from None
-        except (ServiceError, DomainError) as error:
+        except (ServiceError, DomainError, DatabaseBusy) as error:
             fail(str(error))
             raise typer.Exit(1) from None
 

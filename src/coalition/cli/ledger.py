@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
 from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.progress import ProgressBar
@@ -17,6 +18,7 @@ from coalition.domain.coverage import AreaCoverage
 from coalition.registries.kinds import KINDS
 from coalition.services import audit, coverage, database, ledger
 from coalition.services.database import reading, writing
+from coalition.storage.changelog import LogReport
 
 KIND_HELP = "one of: " + ", ".join(KINDS)
 Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
@@ -123,23 +125,55 @@ def show(
 @app.command()
 @handles_errors
 def history(
-    kind: Annotated[str, typer.Argument(help=KIND_HELP)],
+    kind: Annotated[str | None, typer.Argument(help=KIND_HELP)] = None,
     key: Annotated[str | None, typer.Argument(help="the record's key")] = None,
-    verify: Annotated[bool, typer.Option(help="check the whole change log's hash chain")] = False,
+    verify: Annotated[
+        bool,
+        typer.Option(
+            help="check the whole change log: its hash chain, and that replaying it gives "
+            "exactly the records in the registry tables"
+        ),
+    ] = False,
+    expect_head: Annotated[
+        str | None,
+        typer.Option(
+            help="with --verify: a head hash recorded earlier (from --head); fails if it is "
+            "no longer an entry of the chain (the log was truncated or rewritten)"
+        ),
+    ] = None,
+    head: Annotated[
+        bool,
+        typer.Option(
+            "--head",
+            help="print the change log's head hash and entry count, to keep somewhere else "
+            "and check later with --verify --expect-head",
+        ),
+    ] = False,
     json_out: Json = False,
 ) -> None:
     """Show every change to a record: who, when, batch, before and after."""
+    if expect_head is not None and not verify:
+        raise typer.BadParameter("--expect-head needs --verify", param_hint="--expect-head")
+    if head and verify:
+        raise typer.BadParameter("give --head or --verify, not both", param_hint="--head")
     with reading(principal()) as uow:
+        if head:
+            tip = audit.head(uow)
+            if json_out:
+                as_json({"head": tip.hash, "entries": tip.entries})
+            else:
+                say(f"head {tip.hash}\nentries {tip.entries}")
+            return
         if verify:
-            count, problems = audit.verify_change_log(uow)
-            for problem in problems:
-                say(f"[red]{problem}[/]")
-            say(f"{count} change-log entries checked, {len(problems)} problem(s)")
-            if problems:
+            report = audit.verify_change_log(uow, expect_head)
+            _show_verification(report, json_out)
+            if report.problems:
                 raise typer.Exit(1)
             return
-        if key is None:
-            raise typer.BadParameter("give the record's key, or --verify", param_hint="KEY")
+        if kind is None or key is None:
+            raise typer.BadParameter(
+                "give a kind and the record's key, or --verify, or --head", param_hint="KEY"
+            )
         entries = ledger.history(uow, kind, key)
     if json_out:
         as_json(entries)
@@ -155,6 +189,37 @@ def history(
         for e in entries
     ]
     table(f"history of {kind} {key}", rows)
+
+
+# A wiped log on a large ledger yields one problem per record: show the first ones, count all.
+SHOWN_PROBLEMS = 100
+
+
+def _show_verification(report: LogReport, json_out: bool) -> None:
+    if json_out:
+        as_json(report.__dict__)
+        return
+    for problem in report.problems[:SHOWN_PROBLEMS]:
+        say(f"[red]{escape(problem)}[/]")
+    hidden = len(report.problems) - SHOWN_PROBLEMS
+    if hidden > 0:
+        say(f"[red]... and {hidden} more (--json lists them all)[/]")
+    skipped = ", ".join(f"{n} {entity}" for entity, n in sorted(report.chain_only.items()))
+    say(
+        f"{report.records_compared} registry record(s) compared with the replayed log"
+        + (
+            f"; entries of non-registry records ({skipped}) are checked in the chain only"
+            if skipped
+            else ""
+        )
+    )
+    if report.expected_head_at is not None:
+        later = report.entries - report.expected_head_at
+        say(
+            f"the expected head is entry {report.expected_head_at} of {report.entries}: "
+            f"{later} entr{'y' if later == 1 else 'ies'} came after it"
+        )
+    say(f"{report.entries} change-log entries checked, {len(report.problems)} problem(s)")
 
 
 def _changed_fields(before: str | None, after: str | None) -> str:

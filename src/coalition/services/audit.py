@@ -1,11 +1,51 @@
-"""Audit use cases: check that the change log is intact."""
+"""Audit use cases: check that the change log is intact and accounts for every record."""
 
 from __future__ import annotations
 
-from coalition.storage.changelog import verify_chain
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from coalition.storage.changelog import GENESIS, LogReport, verify_log
+from coalition.storage.tables import change_log
 from coalition.storage.unit_of_work import UnitOfWork
 
 
-def verify_change_log(uow: UnitOfWork) -> tuple[int, list[str]]:
-    """The number of change-log entries checked and every problem found."""
-    return verify_chain(uow.connection)
+@dataclass(frozen=True)
+class Head:
+    """The last entry's hash and the number of entries: record both elsewhere to check later."""
+
+    hash: str
+    entries: int
+
+
+def verify_change_log(uow: UnitOfWork, expect_head: str | None = None) -> LogReport:
+    """Check the hash chain, replay it against the registry tables, and find `expect_head`.
+
+    `expect_head` is a head hash recorded earlier (`coalition history --head`): if it is no
+    longer an entry of the chain, the log was truncated or rewritten since.
+    """
+    _snapshot(uow)
+    return verify_log(uow.connection, expect_head=expect_head)
+
+
+def head(uow: UnitOfWork) -> Head:
+    connection = uow.connection
+    _snapshot(uow)
+    last = connection.execute(
+        select(change_log.c.hash).order_by(change_log.c.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    count = connection.execute(select(func.count()).select_from(change_log)).scalar_one()
+    return Head(last or GENESIS, int(count))
+
+
+def _snapshot(uow: UnitOfWork) -> None:
+    """Read the log and the tables as of one moment, even while writers commit.
+
+    SQLite's deferred transaction already reads one WAL snapshot. PostgreSQL's default (read
+    committed) would let a write that commits between reading the log and reading a table
+    show up as a record "never logged"; repeatable read fixes the snapshot at the first query.
+    """
+    connection = uow.connection
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")

@@ -3,6 +3,8 @@
 It rolls back unless `commit()` is called. A reading unit of work never takes the write lock
 (SQLite runs a deferred transaction on a WAL snapshot), so reads proceed while a writer works;
 a writing one takes the lock at its start, so two writers never interleave on the change log.
+A writer that waits longer than the busy timeout for another writer gets `DatabaseBusy`, and
+nothing it did is kept.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from sqlalchemy import Connection, Engine
 from coalition.domain.access import Principal
 from coalition.registries.kinds import Kind
 from coalition.storage.changelog import ChangeRecorder, entries_for
-from coalition.storage.engine import WRITE_INTENT
+from coalition.storage.engine import BUSY_TIMEOUT, WRITE_INTENT
+from coalition.storage.errors import DatabaseBusy, is_busy
 from coalition.storage.plans import PlanStore
 from coalition.storage.repository import Repository
 
@@ -29,11 +32,14 @@ class UnitOfWork:
         *,
         write: bool = True,
         batch_id: str | None = None,
+        busy_timeout: float | None = None,
     ) -> None:
+        """`busy_timeout`: seconds to wait for another writer (default: the engine's)."""
         self._engine = engine
         self.principal = principal
         self.write = write
         self.batch_id = batch_id or uuid.uuid4().hex
+        self.busy_timeout = busy_timeout
         self._connection: Connection | None = None
         self._committed = False
 
@@ -44,7 +50,16 @@ class UnitOfWork:
     def __enter__(self) -> UnitOfWork:
         self._connection = self._engine.connect()
         self._connection.info[WRITE_INTENT] = self.write
-        self._connection.begin()
+        if self.busy_timeout is not None:
+            self._connection.info[BUSY_TIMEOUT] = self.busy_timeout
+        try:
+            self._connection.begin()  # SQLite: BEGIN IMMEDIATE waits here for another writer
+        except BaseException as error:
+            self._release(self._connection)
+            self._connection = None
+            if is_busy(error):
+                raise DatabaseBusy() from error
+            raise
         self.changes = ChangeRecorder(self._connection, self.actor, self.batch_id)
         return self
 
@@ -69,7 +84,12 @@ class UnitOfWork:
     def commit(self) -> None:
         if not self.write:
             raise RuntimeError("a reading unit of work cannot commit changes")
-        self.connection.commit()
+        try:
+            self.connection.commit()
+        except Exception as error:
+            if is_busy(error):
+                raise DatabaseBusy() from error
+            raise
         self._committed = True
 
     def __exit__(
@@ -83,6 +103,16 @@ class UnitOfWork:
             if not self._committed:
                 connection.rollback()
         finally:
-            connection.info.pop(WRITE_INTENT, None)
-            connection.close()
+            self._release(connection)
             self._connection = None
+        # PostgreSQL waits for row locks inside statements (the change-log head, a record
+        # another writer updates); once lock_timeout expires the statement fails. Whatever
+        # the service was doing, the transaction is rolled back and the user gets one line.
+        if exc is not None and not isinstance(exc, DatabaseBusy) and is_busy(exc):
+            raise DatabaseBusy() from exc
+
+    @staticmethod
+    def _release(connection: Connection) -> None:
+        connection.info.pop(WRITE_INTENT, None)
+        connection.info.pop(BUSY_TIMEOUT, None)
+        connection.close()

@@ -28,4 +28,4 @@ def test_downgrade_to_base_removes_everything_and_upgrade_rebuilds_it(empty_engi
 def test_the_schema_check_expects_alembics_own_head():
     from coalition.storage import migrate
 
-    assert migrate.HEAD_REVISION == migrate.head_revision()
+    assert migrate.head_revision() == migrate.HEAD_REVISION
