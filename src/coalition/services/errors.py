@@ -13,6 +13,14 @@ class NotFound(ServiceError):
     pass
 
 
+class Unauthenticated(ServiceError):
+    """No acting user could be established (bad token, unknown user, wrong password)."""
+
+
+class Forbidden(ServiceError):
+    """The acting user may not do this (the denial is logged)."""
+
+
 class ImportRejected(ServiceError):
     """The file has problems; nothing was written."""
 

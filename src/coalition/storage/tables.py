@@ -251,6 +251,33 @@ plan_assignments = Table(
     Column("carried", Boolean, nullable=False, server_default=false()),
 )
 
+# People and programs that act in Coalition. Passwords are stored only as Argon2id hashes and
+# API tokens only as SHA-256 digests (they are long random secrets, so a fast hash is safe).
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(20), nullable=False),
+    Column("donor_code", CODE, ForeignKey("donors.code"), nullable=True),
+    Column("password_hash", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("disabled_at", DateTime(timezone=True), nullable=True),
+    Column("failed_logins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", DateTime(timezone=True), nullable=True),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Column("revoked_at", DateTime(timezone=True), nullable=True),
+)
+
 # Append-only history. Each row's hash covers its content and the previous row's hash, so any
 # edit or deletion of history is detectable by `coalition history --verify`.
 change_log = Table(
