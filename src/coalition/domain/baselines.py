@@ -29,7 +29,7 @@ class PledgeBaseline:
 
     def __post_init__(self) -> None:
         checks.year("year", self.year)
-        checks.positive_decimal("amount", self.amount)
+        checks.MONEY("amount", self.amount)
         checks.currency("currency", self.currency)
         checks.one_of("participants_group", self.participants_group, tuple(Organisation))
         checks.text("gdp_measure", self.gdp_measure)
