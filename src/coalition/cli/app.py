@@ -70,6 +70,18 @@ def parse_day(text: str, option: str) -> date:
     raise BadInput(f"{option} {text!r}: expected a date written YYYY-MM-DD, e.g. 2025-03-01")
 
 
+def report_rejected(
+    error: ImportRejected, errors_file: Path | None = None, source: Path | None = None
+) -> None:
+    """A refused import: one line for a file that cannot be read, else the problems listed."""
+    problems = error.problems
+    if len(problems) == 1 and problems[0].row == 0 and errors_file is None:
+        fail(f"{problems[0]}; nothing was imported")
+        return
+    show_problems(problems, errors_file, source)
+    fail(str(error))
+
+
 def show_problems(
     problems: Sequence[Problem], errors_file: Path | None = None, source: Path | None = None
 ) -> None:
@@ -113,8 +125,7 @@ def handles_errors(command: F) -> F:
         except (typer.Exit, typer.Abort, typer.TyperException):  # Typer's own exits and usage
             raise
         except ImportRejected as error:
-            show_problems(error.problems)
-            fail(str(error))
+            report_rejected(error)
         except (ServiceError, DomainError, BadInput, UnreadableFile) as error:
             fail(str(error))
         except OSError as error:

@@ -12,9 +12,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from coalition.cli.app import BadInput, app, handles_errors, parse_day, principal, show_problems
+from coalition.cli.app import BadInput, app, handles_errors, parse_day, principal, report_rejected
 from coalition.cli.progress import ProgressBar
-from coalition.cli.render import as_json, fail, note, say, table
+from coalition.cli.render import as_json, note, say, table
 from coalition.domain.coverage import AreaCoverage
 from coalition.registries.fields import CellError
 from coalition.registries.kinds import KINDS, Kind
@@ -49,8 +49,7 @@ def import_(
         with writing(principal()) as uow, ProgressBar() as bar:
             result = ledger.import_file(uow, kind, file, bar)
     except ImportRejected as error:
-        show_problems(error.problems, errors_file, file)
-        fail(str(error))
+        report_rejected(error, errors_file, file)
         raise typer.Exit(1) from None
     if json_out:
         as_json(result.__dict__)

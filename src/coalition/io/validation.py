@@ -45,7 +45,8 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.row}" + (f" [{self.column}]" if self.column else "")
+        where = f"{self.file}:{self.row}" if self.row else self.file  # row 0: the whole file
+        where += f" [{self.column}]" if self.column else ""
         value = self.value
         if len(value) > SHOWN_VALUE:
             value = f"{value[:SHOWN_VALUE]}… ({len(self.value):,} characters)"
