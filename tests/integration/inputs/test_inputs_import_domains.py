@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import zipfile
 from datetime import date
 from decimal import Decimal
-
-import zipfile
 from pathlib import Path
 
 import pytest

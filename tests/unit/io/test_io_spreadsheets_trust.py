@@ -19,7 +19,7 @@ from coalition.io.spreadsheets import (
     write_table,
 )
 
-FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", "=HYPERLINK(\"http://x\")"]
+FORMULAS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x")']
 # XML normalises a carriage return to a line feed, so XLSX cannot hold "\r" (it is no formula).
 XLSX_FORMULAS = [f for f in FORMULAS if not f.startswith("\r")]
 TEXTS = [*FORMULAS, "'quoted", "''", "plain", "-5", "-0.25", "[/]"]
