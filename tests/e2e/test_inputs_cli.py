@@ -19,7 +19,8 @@ from coalition.storage.engine import make_engine
 from support_ledger import OFFERS_HEADER, SEED, import_text
 
 BURDEN = {
-    "memberships": "donor_code,organisation,joined,left\nDEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
+    "memberships": "donor_code,organisation,joined,left\n"
+    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
     "gdp": "donor_code,year,amount,currency,unit,source\n"
     "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
     "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"

@@ -151,5 +151,5 @@ def test_a_csv_cell_over_128_kb_is_read_for_the_domain_check_to_refuse(tmp_path)
 
 
 def test_an_unknown_suffix_is_refused_when_writing(tmp_path):
-    with pytest.raises(UnreadableFile, match="unsupported file type '.txt'"):
+    with pytest.raises(UnreadableFile, match=r"unsupported file type '\.txt'"):
         write_table(tmp_path / "x.txt", ["a"], [])
