@@ -21,6 +21,8 @@ from coalition.domain.errors import InvalidValue
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,63}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 CODE_RULE = "1-64 letters, digits or . _ / - (no spaces)"
+# Control characters no spreadsheet (XLSX is XML) or terminal shows; tab and line breaks are fine.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # Today's date, injectable so that tests (and replays) can fix "now".
 _today: ContextVar[date | None] = ContextVar("coalition_today", default=None)
@@ -59,6 +61,8 @@ def optional_text(field: str, value: str, *, max_length: int = 2000) -> str:
         raise InvalidValue(field, value, "must be text")
     if len(value) > max_length:
         raise InvalidValue(field, value, f"must be at most {max_length} characters")
+    if _CONTROL.search(value):
+        raise InvalidValue(field, value, "must not contain control characters")
     return value
 
 

@@ -4,6 +4,8 @@ and export still works, or is refused with file, row and column and nothing writ
 from __future__ import annotations
 
 import csv
+import shutil
+import uuid
 from datetime import date
 from pathlib import Path
 
@@ -16,8 +18,9 @@ from coalition.planning import allocation as planner
 from coalition.registries.kinds import KINDS
 from coalition.services import allocation, burden, coverage, ledger
 from coalition.services.errors import ImportRejected
+from coalition.storage.engine import make_engine
+from coalition.storage.tables import metadata
 from coalition.storage.unit_of_work import UnitOfWork
-from support_ledger import database_content
 
 # One valid row per registry, against the seeded ledger plus the burden data (conftest).
 VALID = {
@@ -143,11 +146,6 @@ HOSTILE = st.one_of(
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
     st.decimals(allow_nan=True, allow_infinity=True, places=None).map(str),
 )
-CASES = st.tuples(
-    st.sampled_from(sorted(KINDS)),
-    st.integers(min_value=0, max_value=20),  # which column (modulo the kind's width)
-    HOSTILE,
-)
 
 
 def every_report_and_export_works(engine, folder: Path, imported: str) -> None:
@@ -167,38 +165,67 @@ def every_report_and_export_works(engine, folder: Path, imported: str) -> None:
         allocation.run(uow, planner.Parameters(time_limit_s=5.0))
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
-@given(case=CASES)
-def test_any_cell_imports_and_every_report_works_or_is_refused_by_row_and_column(
-    burden_ledger, tmp_path, case
-):
-    if burden_ledger.dialect.name != "sqlite":
-        return  # one backend is enough for a generative search
-    name, position, value = case
-    kind = KINDS[name]
-    header = [c.name for c in kind.columns]
-    row = dict(VALID[name])
-    row[header[position % len(header)]] = value
-    path = tmp_path / f"hostile-{name}.csv"
+def database_content(engine) -> dict[str, list[tuple]]:
+    """Every row of every declared table (cheaper than reflecting the schema each time)."""
+    with engine.connect() as connection:
+        return {
+            table.name: sorted(map(tuple, connection.execute(table.select())), key=repr)
+            for table in metadata.sorted_tables
+        }
+
+
+@st.composite
+def hostile_files(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A registry, and for each of its columns one hostile value (one file per column)."""
+    name = draw(st.sampled_from(sorted(KINDS)))
+    width = len(KINDS[name].columns)
+    return name, draw(st.lists(HOSTILE, min_size=width, max_size=width))
+
+
+def import_one_hostile_cell(engine, folder: Path, name: str, column: str, value: str) -> None:
+    header = [c.name for c in KINDS[name].columns]
+    row = {**VALID[name], column: value}
+    path = folder / f"hostile-{name}-{column}.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerow([row.get(column, "") for column in header])
-    before = database_content(burden_ledger)
+        writer.writerow([row.get(c, "") for c in header])
+    before = database_content(engine)
     try:
-        with checks.today_is(date(2026, 6, 1)), UnitOfWork(burden_ledger, Principal("t")) as uow:
+        with UnitOfWork(engine, Principal("t")) as uow:
             ledger.import_file(uow, name, path)
     except ImportRejected as rejected:
-        assert database_content(burden_ledger) == before
+        assert database_content(engine) == before
         for problem in rejected.problems:
             assert problem.file == str(path)
             if problem.row >= 2:  # a cell: named by row and column
                 assert problem.column, problem
             else:  # the header, or a file that cannot be read at all
                 assert problem.row in (0, 1), problem
-    with checks.today_is(date(2026, 6, 1)):
-        every_report_and_export_works(burden_ledger, tmp_path, name)
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(case=hostile_files())
+def test_any_cell_imports_and_every_report_works_or_is_refused_by_row_and_column(
+    burden_ledger, tmp_path, case
+):
+    if burden_ledger.dialect.name != "sqlite":
+        return  # one backend is enough for a generative search
+    name, values = case
+    # Each example starts from a copy of the same ledger, so examples are independent.
+    burden_ledger.dispose()
+    folder = tmp_path / uuid.uuid4().hex
+    folder.mkdir()
+    shutil.copy(burden_ledger.url.database, folder / "ledger.db")
+    engine = make_engine(f"sqlite:///{folder / 'ledger.db'}")
+    try:
+        with checks.today_is(date(2026, 6, 1)):
+            for column, value in zip(KINDS[name].columns, values, strict=True):
+                import_one_hostile_cell(engine, folder, name, column.name, value)
+            every_report_and_export_works(engine, folder, name)
+    finally:
+        engine.dispose()

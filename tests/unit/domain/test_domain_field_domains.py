@@ -131,3 +131,11 @@ def test_a_baseline_is_set_in_euros():
 def test_dates_outside_1900_to_2100_are_refused():
     with pytest.raises(InvalidValue):
         offer(available_from=date(9999, 12, 31))
+
+
+def test_a_name_with_control_characters_is_refused_as_no_spreadsheet_can_hold_it():
+    from coalition.domain.donors import Donor, DonorKind
+
+    with pytest.raises(InvalidValue, match="control characters"):
+        Donor("FRA", "Fran\x1bce", DonorKind.NATION)
+    assert Donor("FRA", "France\n(metropolitan)", DonorKind.NATION).name
