@@ -66,6 +66,10 @@ def optional_text(field: str, value: str, *, max_length: int = 2000) -> str:
     return value
 
 
+def _shown(number: int) -> str:
+    return f"{number:,}" if abs(number) >= 10_000 else str(number)  # years stay 1990, not 1,990
+
+
 @dataclass(frozen=True)
 class WholeNumbers:
     """Whole numbers from ``low`` to ``high`` inclusive."""
@@ -75,7 +79,7 @@ class WholeNumbers:
 
     @property
     def rule(self) -> str:
-        return f"a whole number from {self.low:,} to {self.high:,}"
+        return f"a whole number from {_shown(self.low)} to {_shown(self.high)}"
 
     def __call__(self, field: str, value: int) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
