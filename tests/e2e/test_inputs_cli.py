@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-import logging
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,8 @@ from coalition.services import ledger
 from coalition.storage import migrate
 from coalition.storage.engine import make_engine
 from support_ledger import OFFERS_HEADER, SEED, import_text
+
+cli_app = sys.modules["coalition.cli.app"]  # the module (coalition.cli.app is the Typer app)
 
 BURDEN = {
     "memberships": "donor_code,organisation,joined,left\n"
@@ -186,17 +188,21 @@ def test_an_export_to_a_workbook_named_with_brackets_works(folder):
     assert (folder / "donors [draft].xlsx").stat().st_size > 0
 
 
-def test_an_unexpected_failure_is_one_line_and_the_traceback_goes_to_the_log(
-    folder, monkeypatch, caplog
-):
+def test_an_unexpected_failure_is_one_line_and_the_traceback_goes_to_the_log(folder, monkeypatch):
     def broken(*args, **kwargs):
         raise KeyError("boom")
 
+    log_file = folder / "errors.log"
+    monkeypatch.setattr(cli_app, "LOG_FILE", log_file)
+    monkeypatch.setattr(cli_app.log, "handlers", [])
     monkeypatch.setattr(ledger, "list_records", broken)
-    with caplog.at_level(logging.ERROR, logger="coalition.cli"):
-        line = refused_in_one_line("list", "offers")
+    line = refused_in_one_line("list", "offers")
     assert line.startswith("error: unexpected failure (KeyError): 'boom' — please report it")
-    assert any(record.exc_info for record in caplog.records)
+    assert str(log_file) in line
+    for handler in cli_app.log.handlers:
+        handler.close()
+    logged = log_file.read_text(encoding="utf-8")
+    assert "Traceback" in logged and "KeyError: 'boom'" in logged
 
 
 # --- nothing is dropped silently --------------------------------------------------------------

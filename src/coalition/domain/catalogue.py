@@ -89,7 +89,7 @@ class ItemType:
             parse_nsn(self.nsn)
         checks.MEASURE.optional("mass_kg", self.mass_kg)
         checks.MEASURE.optional("volume_m3", self.volume_m3)
-        checks.VALUE.optional("reference_value_eur", self.reference_value_eur)
+        checks.UNIT_VALUE.optional("reference_value_eur", self.reference_value_eur)
         if self.platform_code is not None:
             checks.code("platform_code", self.platform_code)
 

@@ -157,6 +157,7 @@ YEARS = WholeNumbers(1990, 2100)
 MAX_MONEY = Decimal(10) ** 13
 MONEY = Numbers(Decimal(0), MAX_MONEY, places=2)  # an amount in its currency, > 0
 VALUE = Numbers(Decimal(0), MAX_MONEY, places=2, low_included=True)  # declared value, >= 0
+UNIT_VALUE = Numbers(Decimal(0), MAX_MONEY, places=6, low_included=True)  # per unit, >= 0
 GDP_AMOUNT = Numbers(Decimal(0), Decimal(10) ** 15, places=6)  # in the source's unit
 MEASURE = Numbers(Decimal(0), Decimal(10) ** 9, places=6, low_included=True)  # kg, m3
 DATES = Dates(date(1900, 1, 1), date(2100, 12, 31))

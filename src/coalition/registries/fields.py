@@ -209,6 +209,7 @@ PRIORITY = whole_number(checks.PRIORITY)
 YEAR = whole_number(checks.YEARS)
 MONEY = number(checks.MONEY)
 VALUE = number(checks.VALUE)
+UNIT_VALUE = number(checks.UNIT_VALUE)
 GDP_AMOUNT = number(checks.GDP_AMOUNT)
 MEASURE = number(checks.MEASURE)
 AREAS = FieldType(
