@@ -277,6 +277,9 @@ def _check_references(
 
 def _check_cross_records(kind: Kind, out: Validated, file: str, stored: StoredRows) -> None:
     """Rules between records: a requirement's capability area is the one of its family."""
+    if kind.name == "families":
+        _check_family_areas(out, file, stored)
+        return
     if kind.name != "requirements":
         return
     families = stored("families")
@@ -296,6 +299,40 @@ def _check_cross_records(kind: Kind, out: Validated, file: str, stored: StoredRo
                 )
             )
             bad.append(index)
+    _drop(out, bad)
+
+
+def _check_family_areas(out: Validated, file: str, stored: StoredRows) -> None:
+    """A family cannot change area under the requirements that name it in the old one."""
+    families = stored("families")
+    moved = {
+        row["code"]: (index, row["capability_area"])
+        for index, row in enumerate(out.rows)
+        if row["code"] in families
+        and families[row["code"]]["capability_area"] != row["capability_area"]
+    }
+    if not moved:
+        return
+    left_behind: dict[str, list[str]] = {}
+    for ref, requirement in stored("requirements").items():
+        family = requirement["family_code"]
+        if family in moved and requirement["capability_area"] != moved[family][1]:
+            left_behind.setdefault(family, []).append(ref)
+    bad: list[int] = []
+    for family, refs in sorted(left_behind.items()):
+        index, area = moved[family]
+        shown = ", ".join(sorted(refs)[:5]) + (" …" if len(refs) > 5 else "")
+        out.problems.append(
+            Problem(
+                file,
+                out.row_numbers[index],
+                "capability_area",
+                area,
+                f"{len(refs)} requirement(s) of family {family} are in "
+                f"{families[family]['capability_area']} ({shown}): change them first",
+            )
+        )
+        bad.append(index)
     _drop(out, bad)
 
 

@@ -110,6 +110,13 @@ def test_a_requirement_whose_area_contradicts_its_family_is_refused(seeded, tmp_
     assert "family SPH-155 belongs to artillery" in message
 
 
+def test_a_family_cannot_move_area_under_its_requirements(seeded, tmp_path):
+    text = "code,name,capability_area\nSPH-155,155mm self-propelled howitzer,armour\n"
+    message = reasons(seeded, tmp_path, "families", text)
+    assert "bad.csv:2 [capability_area] 'armour'" in message
+    assert "requirement(s) of family SPH-155 are in artillery (REQ-1)" in message
+
+
 def test_a_column_left_out_keeps_the_stored_values(seeded, tmp_path):
     full = OFFERS_HEADER + "DEU,OF-1,PZH2000,4,2026-01-01,DEU,used,581000,EUR,artillery,accepted,\n"
     import_text(seeded, tmp_path, "offers", full)
