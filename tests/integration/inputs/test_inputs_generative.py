@@ -11,6 +11,8 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from coalition.domain import checks
 from coalition.domain.access import Principal
@@ -175,21 +177,35 @@ def database_content(engine) -> dict[str, list[tuple]]:
 
 
 @st.composite
-def hostile_files(draw: st.DrawFn) -> tuple[str, list[str]]:
-    """A registry, and for each of its columns one hostile value (one file per column)."""
+def hostile_files(draw: st.DrawFn) -> tuple[str, str, list[str]]:
+    """A registry, a file type, and for each column one hostile value (one file per column)."""
     name = draw(st.sampled_from(sorted(KINDS)))
+    suffix = draw(st.sampled_from([".csv", ".xlsx"]))
     width = len(KINDS[name].columns)
-    return name, draw(st.lists(HOSTILE, min_size=width, max_size=width))
+    return name, suffix, draw(st.lists(HOSTILE, min_size=width, max_size=width))
 
 
-def import_one_hostile_cell(engine, folder: Path, name: str, column: str, value: str) -> None:
+def write_file(path: Path, header: list[str], cells: list[str]) -> None:
+    if path.suffix == ".csv":
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(header)
+            writer.writerow(cells)
+        return
+    workbook = Workbook()
+    workbook.active.append(header)
+    # As a user's workbook holds them: "=1+1" becomes a formula cell, XML-illegal text is dropped.
+    workbook.active.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in cells])
+    workbook.save(path)
+
+
+def import_one_hostile_cell(
+    engine, folder: Path, name: str, suffix: str, column: str, value: str
+) -> None:
     header = [c.name for c in KINDS[name].columns]
     row = {**VALID[name], column: value}
-    path = folder / f"hostile-{name}-{column}.csv"
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        writer.writerow([row.get(c, "") for c in header])
+    path = folder / f"hostile-{name}-{column}{suffix}"
+    write_file(path, header, [row.get(c, "") for c in header])
     before = database_content(engine)
     try:
         with UnitOfWork(engine, Principal("t")) as uow:
@@ -215,7 +231,7 @@ def test_any_cell_imports_and_every_report_works_or_is_refused_by_row_and_column
 ):
     if burden_ledger.dialect.name != "sqlite":
         return  # one backend is enough for a generative search
-    name, values = case
+    name, suffix, values = case
     # Each example starts from a copy of the same ledger, so examples are independent.
     burden_ledger.dispose()
     folder = tmp_path / uuid.uuid4().hex
@@ -225,7 +241,7 @@ def test_any_cell_imports_and_every_report_works_or_is_refused_by_row_and_column
     try:
         with checks.today_is(date(2026, 6, 1)):
             for column, value in zip(KINDS[name].columns, values, strict=True):
-                import_one_hostile_cell(engine, folder, name, column.name, value)
+                import_one_hostile_cell(engine, folder, name, suffix, column.name, value)
             every_report_and_export_works(engine, folder, name)
     finally:
         engine.dispose()
