@@ -25,14 +25,13 @@ from coalition.domain.errors import DomainError, IllegalTransition, InvalidValue
 from coalition.domain.lifecycle import check_transition
 from coalition.io.ecb_rates import supported_currencies
 from coalition.io.spreadsheets import Table, check_writable, csv_cell
-from coalition.registries.fields import CODES, CellError
+from coalition.registries.fields import CODES, CURRENCY, CellError
 from coalition.registries.fields import identity as _identity
 from coalition.registries.iso_codes import iso_countries, iso_currencies
 from coalition.registries.kinds import Kind
 
 # Columns whose codes point at another registry, when the target depends on another column.
 _TARGET_BY_KIND_COLUMN = {"family": "families", "platform": "item-types"}
-_CURRENCY_COLUMNS = ("currency",)
 SHOWN_VALUE = 60  # characters of a cell shown in a message
 
 
@@ -338,7 +337,7 @@ def _check_family_areas(out: Validated, file: str, stored: StoredRows) -> None:
 
 def _check_iso_codes(kind: Kind, out: Validated, file: str) -> None:
     currencies = iso_currencies()
-    currency_columns = [c.name for c in kind.columns if c.name in _CURRENCY_COLUMNS]
+    currency_columns = [c.name for c in kind.columns if c.type is CURRENCY]
     convertible = supported_currencies() if currency_columns else frozenset()
     bad: list[int] = []
     for index, row in enumerate(out.rows):

@@ -31,7 +31,6 @@ class FieldType:
     render: Callable[[Any], str] = str
     to_db: Callable[[Any], Any] = identity
     from_db: Callable[[Any], Any] = identity
-    numeric: bool = False  # written as a number in XLSX exports
 
 
 def _text(cell: Any) -> str:
@@ -167,7 +166,7 @@ def _domain_parse(parse: Callable[[Any], Any], check: Callable[[str, Any], Any])
 
 
 def whole_number(domain: checks.WholeNumbers) -> FieldType:
-    return FieldType(domain.rule, _domain_parse(_int, domain), numeric=True)
+    return FieldType(domain.rule, _domain_parse(_int, domain))
 
 
 def number(domain: checks.Numbers) -> FieldType:
@@ -176,7 +175,6 @@ def number(domain: checks.Numbers) -> FieldType:
         _domain_parse(_decimal, domain),
         render=_render_decimal,
         from_db=_db_decimal,
-        numeric=True,
     )
 
 
@@ -198,9 +196,9 @@ TEXT = FieldType("text", _text)
 CODE = FieldType(f"code: {checks.CODE_RULE}", _text)
 CURRENCY = FieldType("ISO 4217 code with an ECB euro reference rate, or EUR", _currency)
 CODES = FieldType("codes separated by ;", _parse_codes, _join_codes, _join_codes, _parse_codes)
-INT = FieldType("whole number", _int, numeric=True)
-DECIMAL = FieldType("number", _decimal, render=_render_decimal, from_db=_db_decimal, numeric=True)
-FLOAT = FieldType("number", _float, numeric=True)
+INT = FieldType("whole number", _int)
+DECIMAL = FieldType("number", _decimal, render=_render_decimal, from_db=_db_decimal)
+FLOAT = FieldType("number", _float)
 DATE = date_in(checks.DATES)
 EVENT_DATE = date_in(checks.EVENT_DATES)
 QUANTITY = whole_number(checks.QUANTITY)
