@@ -2,23 +2,28 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
+from rich.text import Text
 
-from coalition.cli.app import app, handles_errors, principal
+from coalition.cli.app import BadInput, app, handles_errors, parse_day, principal, report_rejected
 from coalition.cli.progress import ProgressBar
-from coalition.cli.render import as_json, say, table
+from coalition.cli.render import as_json, note, say, table
 from coalition.domain.coverage import AreaCoverage
-from coalition.registries.kinds import KINDS
+from coalition.registries.fields import CellError
+from coalition.registries.kinds import KINDS, Kind
 from coalition.services import audit, coverage, database, ledger
 from coalition.services.database import reading, writing
-from coalition.storage.changelog import LogReport
+from coalition.services.errors import ImportRejected
+
+if TYPE_CHECKING:
+    from coalition.storage.changelog import LogReport
 
 KIND_HELP = "one of: " + ", ".join(KINDS)
 Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
@@ -37,10 +42,18 @@ def import_(
     kind: Annotated[str, typer.Argument(help=KIND_HELP)],
     file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file in the kind's template")],
     json_out: Json = False,
+    errors_file: Annotated[
+        Path | None,
+        typer.Option("--errors", help="write every problem to this CSV (e.g. FILE.errors.csv)"),
+    ] = None,
 ) -> None:
     """Import a spreadsheet: every problem is listed, and either all rows land or none."""
-    with writing(principal()) as uow, ProgressBar() as bar:
-        result = ledger.import_file(uow, kind, file, bar)
+    try:
+        with writing(principal()) as uow, ProgressBar() as bar:
+            result = ledger.import_file(uow, kind, file, bar)
+    except ImportRejected as error:
+        report_rejected(error, errors_file, file)
+        raise typer.Exit(1) from None
     if json_out:
         as_json(result.__dict__)
         return
@@ -80,27 +93,61 @@ def list_(
     where: Annotated[
         list[str] | None, typer.Option("--where", "-w", help="filter COLUMN=VALUE (repeatable)")
     ] = None,
-    limit: Annotated[int, typer.Option(help="at most this many rows (0: all)")] = 50,
+    limit: Annotated[
+        int | None,
+        typer.Option(help="at most this many rows (0: all; default 50 in a table, all in JSON)"),
+    ] = None,
     json_out: Json = False,
 ) -> None:
     """List records of a registry, optionally filtered (e.g. -w status=approved)."""
-    filters = {}
-    for item in where or []:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise typer.BadParameter(f"'{item}' is not COLUMN=VALUE", param_hint="--where")
-        filters[name.strip()] = value.strip()
+    spec = ledger.resolve_kind(kind)
+    filters = _filters(spec, where or [])
+    if limit is not None and limit < 0:
+        raise BadInput(f"--limit {limit}: give a number of rows, or 0 for all")
+    shown_at_most = limit if limit is not None else (0 if json_out else TABLE_ROWS)
     with reading(principal()) as uow:
-        rows = ledger.list_records(uow, kind, filters, limit or None)
+        rows = ledger.list_records(uow, kind, filters, None)
+    total = len(rows)
+    if shown_at_most:
+        rows = rows[:shown_at_most]
     if json_out:
         as_json(rows)
+        if len(rows) < total:
+            note(f"{len(rows)} of {total} {kind} shown; --limit 0 for all")
         return
-    spec = ledger.resolve_kind(kind)
     shown = [
         dict(zip([c.name for c in spec.columns], ledger.render_row(spec, r), strict=True))
         for r in rows
     ]
-    table(f"{spec.title} ({len(rows)} shown)", shown)
+    more = "" if len(rows) == total else "; --limit 0 for all"
+    table(f"{spec.title} ({len(rows)} of {total} shown{more})", shown)
+
+
+TABLE_ROWS = 50
+
+
+def _filters(spec: Kind, where: list[str]) -> dict[str, str]:
+    """--where COLUMN=VALUE options, each checked against the column's type."""
+    names = [c.name for c in spec.columns]
+    filters = {}
+    for item in where:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep:
+            raise BadInput(f"--where {item!r}: write COLUMN=VALUE, e.g. -w status=approved")
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise BadInput(
+                f"--where {item!r}: {spec.name} have no column '{name}'; {hint}"
+                f"columns: {', '.join(names)}"
+            )
+        try:
+            spec.column(name).type.parse(value)
+        except CellError as error:
+            raise BadInput(f"--where {item!r}: {error}") from None
+        filters[name] = value
+    return filters
 
 
 @app.command()
@@ -200,7 +247,7 @@ def _show_verification(report: LogReport, json_out: bool) -> None:
         as_json(report.__dict__)
         return
     for problem in report.problems[:SHOWN_PROBLEMS]:
-        say(f"[red]{escape(problem)}[/]")
+        say(Text(problem, style="red"))
     hidden = len(report.problems) - SHOWN_PROBLEMS
     if hidden > 0:
         say(f"[red]... and {hidden} more (--json lists them all)[/]")
@@ -240,7 +287,7 @@ def set_status(
     on: Annotated[str | None, typer.Option(help="date of a delivery/disbursement")] = None,
 ) -> None:
     """Move a record one legal step along its lifecycle (e.g. offered → accepted)."""
-    when = date.fromisoformat(on) if on else None
+    when = parse_day(on, "--on") if on else None
     with writing(principal()) as uow:
         after = ledger.change_status(uow, kind, key, status, when)
     say(f"{kind} {key} is now {after['status']}")
@@ -289,7 +336,7 @@ def members(
     json_out: Json = False,
 ) -> None:
     """Who belonged to NATO, the EU, or both on a date (e.g. --on 2023-01-10)."""
-    day = date.fromisoformat(on) if on else date.today()
+    day = parse_day(on, "--on") if on else date.today()
     organisations = org or ["NATO", "EU"]
     with reading(principal()) as uow:
         rows = ledger.members(uow, organisations, day)

@@ -1,4 +1,9 @@
-"""Rendering for the CLI: Rich tables for people, JSON for programs, one-line errors."""
+"""Rendering for the CLI: Rich tables for people, JSON for programs, one-line errors.
+
+Everything shown is plain text: donor names, keys, user names and cell values reach the
+terminal as they are, never as Rich markup (a name like ``[/]`` or ``[bold]x`` is just text).
+Style is given as ``rich.text.Text`` objects, never by formatting markup into a string.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 # Off a terminal (logs, CI, pipes) Rich would assume 80 columns and fold every table.
 _WIDTH = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS") or 160)
@@ -21,30 +27,38 @@ def as_json(value: Any) -> None:
     print(json.dumps(value, default=str, indent=2, ensure_ascii=False))
 
 
+def plain(value: Any) -> Text:
+    """A value as literal text (a ``Text`` passes through with its style)."""
+    if isinstance(value, Text):
+        return value
+    return Text("" if value is None else str(value))
+
+
 def table(
-    title: str,
+    title: str | Text,
     rows: Sequence[Mapping[str, Any]],
     columns: Iterable[str] | None = None,
     right: Iterable[str] = (),
 ) -> None:
     names = list(columns) if columns is not None else (list(rows[0]) if rows else [])
     aligned = set(right)
-    out = Table(title=title, show_lines=False, header_style="bold")
+    out = Table(title=plain(title), show_lines=False, header_style="bold")
     for name in names:
-        out.add_column(name, justify="right" if name in aligned else "left", overflow="fold")
+        out.add_column(plain(name), justify="right" if name in aligned else "left", overflow="fold")
     for row in rows:
-        out.add_row(*("" if row.get(n) is None else str(row.get(n)) for n in names))
+        out.add_row(*(plain(row.get(n)) for n in names))
     console.print(out)
 
 
-def say(message: str) -> None:
-    console.print(message, soft_wrap=True, highlight=False)
+def say(message: str | Text) -> None:
+    console.print(plain(message), soft_wrap=True, highlight=False, markup=False)
 
 
-def note(message: str) -> None:
+def note(message: str | Text) -> None:
     """A side remark on stderr, so that --json output on stdout stays parseable."""
-    errors.print(message, soft_wrap=True, highlight=False)
+    errors.print(plain(message), soft_wrap=True, highlight=False, markup=False)
 
 
 def fail(message: str) -> None:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    line = Text.assemble(("error:", "bold red"), " ", message)
+    errors.print(line, highlight=False, soft_wrap=True, markup=False)

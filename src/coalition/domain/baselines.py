@@ -29,8 +29,8 @@ class PledgeBaseline:
 
     def __post_init__(self) -> None:
         checks.year("year", self.year)
-        checks.positive_decimal("amount", self.amount)
-        checks.currency("currency", self.currency)
+        checks.MONEY("amount", self.amount)
+        checks.one_of("currency", self.currency, ("EUR",))  # fair shares are set in euros
         checks.one_of("participants_group", self.participants_group, tuple(Organisation))
         checks.text("gdp_measure", self.gdp_measure)
         checks.year("gdp_year", self.gdp_year)

@@ -87,9 +87,9 @@ class ItemType:
         checks.code("unit_of_issue", self.unit_of_issue)
         if self.nsn is not None:
             parse_nsn(self.nsn)
-        checks.optional_non_negative_decimal("mass_kg", self.mass_kg)
-        checks.optional_non_negative_decimal("volume_m3", self.volume_m3)
-        checks.optional_non_negative_decimal("reference_value_eur", self.reference_value_eur)
+        checks.MEASURE.optional("mass_kg", self.mass_kg)
+        checks.MEASURE.optional("volume_m3", self.volume_m3)
+        checks.UNIT_VALUE.optional("reference_value_eur", self.reference_value_eur)
         if self.platform_code is not None:
             checks.code("platform_code", self.platform_code)
 

@@ -52,6 +52,8 @@ class Membership:
         checks.code("donor_code", self.donor_code)
         checks.one_of("organisation", self.organisation, tuple(Organisation))
         checks.is_date("joined", self.joined)
+        if self.left is not None:
+            checks.is_date("left", self.left)
         if self.left is not None and self.left <= self.joined:
             raise InvalidValue("left", self.left, "must be after the joining date")
 
@@ -92,7 +94,7 @@ class GdpFigure:
     def __post_init__(self) -> None:
         checks.code("donor_code", self.donor_code)
         checks.year("year", self.year)
-        checks.positive_decimal("amount", self.amount)
+        checks.GDP_AMOUNT("amount", self.amount)
         checks.currency("currency", self.currency)
         checks.one_of("unit", self.unit, tuple(GDP_UNIT_PER_BILLION))
         checks.text("source", self.source, max_length=500)

@@ -18,5 +18,5 @@ class FleetEntry:
     def __post_init__(self) -> None:
         checks.code("item_type_code", self.item_type_code)
         checks.code("recipient_code", self.recipient_code)
-        checks.non_negative_int("quantity", self.quantity)
-        checks.is_date("as_of", self.as_of)
+        checks.COUNT("quantity", self.quantity)
+        checks.EVENT_DATES("as_of", self.as_of)

@@ -37,17 +37,22 @@ class Offer:
         checks.code("donor_code", self.donor_code)
         checks.code("external_id", self.external_id)
         checks.code("item_type_code", self.item_type_code)
-        checks.positive_int("quantity", self.quantity)
+        checks.QUANTITY("quantity", self.quantity)
         checks.is_date("available_from", self.available_from)
         checks.code("origin", self.origin)
         checks.one_of("condition", self.condition, tuple(Condition))
-        checks.optional_non_negative_decimal("declared_value", self.declared_value)
+        checks.VALUE.optional("declared_value", self.declared_value)
         checks.currency("currency", self.currency)
         for area in self.only_for_areas:
             checks.one_of("only_for_areas", area, tuple(CapabilityArea))
         checks.one_of("status", self.status, tuple(OfferStatus))
+        checks.EVENT_DATES.optional("delivered_on", self.delivered_on)
         if self.delivered_on is not None and not offer_meaning(self.status).arrived:
             raise InvalidValue("delivered_on", self.delivered_on, "set only once delivered")
+        if self.delivered_on is None and offer_meaning(self.status).arrived:
+            raise InvalidValue(
+                "delivered_on", "", f"required once the offer is {self.status}: give the date"
+            )
         if self.delivered_on is not None and self.delivered_on < self.available_from:
             raise InvalidValue("delivered_on", self.delivered_on, "before the offer was available")
 

@@ -36,7 +36,7 @@ class Pledge:
     def __post_init__(self) -> None:
         checks.code("donor_code", self.donor_code)
         checks.code("external_id", self.external_id)
-        checks.positive_decimal("amount", self.amount)
+        checks.MONEY("amount", self.amount)
         checks.currency("currency", self.currency)
         checks.year("year", self.year)
         checks.is_date("pledged_on", self.pledged_on)
@@ -48,5 +48,10 @@ class Pledge:
                 raise InvalidValue(
                     "channel_code", self.channel_code, "a donor is not its own channel"
                 )
+        checks.EVENT_DATES.optional("disbursed_on", self.disbursed_on)
         if self.disbursed_on is not None and self.status != PledgeStatus.DISBURSED:
             raise InvalidValue("disbursed_on", self.disbursed_on, "set only once disbursed")
+        if self.disbursed_on is None and self.status == PledgeStatus.DISBURSED:
+            raise InvalidValue("disbursed_on", "", "required once disbursed: give the date")
+        if self.disbursed_on is not None and self.disbursed_on < self.pledged_on:
+            raise InvalidValue("disbursed_on", self.disbursed_on, "before the pledge was made")

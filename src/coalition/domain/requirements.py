@@ -7,10 +7,9 @@ from datetime import date
 
 from coalition.domain import checks
 from coalition.domain.catalogue import CapabilityArea
-from coalition.domain.errors import InvalidValue
 from coalition.domain.lifecycle import RequirementStatus
 
-PRIORITIES = (1, 2, 3, 4, 5)  # 1 is the most urgent
+PRIORITIES = tuple(range(checks.PRIORITY.low, checks.PRIORITY.high + 1))  # 1: most urgent
 # Needs still to be served: approved and not yet fully met.
 OPEN_REQUIREMENT_STATES = (RequirementStatus.APPROVED, RequirementStatus.PARTLY_MET)
 # Needs that count in coverage figures (met ones included, so coverage does not fall as they close).
@@ -35,15 +34,15 @@ class Requirement:
         checks.code("ref", self.ref)
         checks.one_of("capability_area", self.capability_area, tuple(CapabilityArea))
         checks.code("family_code", self.family_code)
-        checks.positive_int("quantity", self.quantity)
-        if self.priority not in PRIORITIES:
-            raise InvalidValue("priority", self.priority, "must be 1 (highest) to 5")
+        checks.QUANTITY("quantity", self.quantity)
+        checks.PRIORITY("priority", self.priority)
         checks.is_date("needed_by", self.needed_by)
         checks.code("destination_code", self.destination_code)
         checks.one_of("status", self.status, tuple(RequirementStatus))
         checks.code("unit", self.unit)
         if self.platform_code is not None:
             checks.code("platform_code", self.platform_code)
+        checks.optional_text("description", self.description)
 
     @property
     def is_open(self) -> bool:

@@ -109,3 +109,9 @@ class EcbRates:
         except RateNotFoundError:
             return None
         return rate
+
+
+@cache
+def supported_currencies() -> frozenset[str]:
+    """Currencies that can be valued in EUR: EUR itself and every one with ECB reference rates."""
+    return frozenset(bundled_converter().currencies) | {EUR}

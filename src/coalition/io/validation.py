@@ -1,28 +1,38 @@
 """Validate a whole spreadsheet before anything is written, collecting every problem.
 
-Checks run in layers, each on every row: the header; each cell against its column's type; the
-domain record's own rules; duplicates inside the file; references to other registries (in the
-database or earlier in the same file); ISO codes; and lifecycle moves of existing records.
+Checks run in layers, each on every row, and all in one pass: the header (unknown columns get a
+"did you mean"); each cell against its column's type and domain; the domain record's own rules;
+duplicates inside the file; references to other registries (in the database or earlier in the
+same file) and cross-record rules (a requirement's area is its family's); ISO codes and ECB
+currencies; and lifecycle moves of existing records. A header problem stops only the layers that
+need the missing columns.
+
+A column left out of the file keeps each existing record's stored value; defaults apply only to
+new records (and to cells left blank on purpose).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import csv
+import difflib
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 from coalition.domain.donors import DonorKind
 from coalition.domain.errors import DomainError, IllegalTransition, InvalidValue
 from coalition.domain.lifecycle import check_transition
-from coalition.io.spreadsheets import Table
-from coalition.registries.fields import CODES, CellError
+from coalition.io.ecb_rates import supported_currencies
+from coalition.io.spreadsheets import Table, check_writable, csv_cell
+from coalition.registries.fields import CODES, CURRENCY, CellError
 from coalition.registries.fields import identity as _identity
 from coalition.registries.iso_codes import iso_countries, iso_currencies
 from coalition.registries.kinds import Kind
 
 # Columns whose codes point at another registry, when the target depends on another column.
 _TARGET_BY_KIND_COLUMN = {"family": "families", "platform": "item-types"}
-_CURRENCY_COLUMNS = ("currency",)
+SHOWN_VALUE = 60  # characters of a cell shown in a message
 
 
 @dataclass(frozen=True, order=True)
@@ -34,9 +44,27 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.row}" + (f" [{self.column}]" if self.column else "")
-        shown = f" {self.value!r}" if self.value else ""
+        where = f"{self.file}:{self.row}" if self.row else self.file  # row 0: the whole file
+        where += f" [{self.column}]" if self.column else ""
+        value = self.value
+        if len(value) > SHOWN_VALUE:
+            value = f"{value[:SHOWN_VALUE]}… ({len(self.value):,} characters)"
+        shown = f" {value!r}" if value else ""
         return f"{where}{shown}: {self.reason}"
+
+
+PROBLEM_COLUMNS = ("file", "row", "column", "value", "reason")
+
+
+def write_problems(path: Path, problems: Sequence[Problem]) -> Path:
+    """Every problem as CSV (formula-neutralised: cell values come from the user's file)."""
+    check_writable(path, (".csv",))
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(PROBLEM_COLUMNS)
+        for p in problems:
+            writer.writerow([csv_cell(str(getattr(p, name))) for name in PROBLEM_COLUMNS])
+    return path
 
 
 @dataclass
@@ -47,6 +75,7 @@ class Validated:
 
 
 KnownCodes = Callable[[str], set[str]]  # kind name → keys already stored
+StoredRows = Callable[[str], Mapping[str, Mapping[str, Any]]]  # kind name → stored rows by key
 
 
 def validate(
@@ -55,16 +84,22 @@ def validate(
     known_codes: KnownCodes,
     existing_status: Mapping[str, str] | None = None,
     on_row: Callable[[int], None] | None = None,
+    stored_rows: StoredRows | None = None,
 ) -> Validated:
     out = Validated()
     file = str(table.path)
-    if not _check_header(kind, table, file, out.problems):
-        return out
-    positions = {name: table.header.index(name) for name in table.header if name}
+    complete = _check_header(kind, table, file, out.problems)
+    positions: dict[str, int] = {}
+    for index, name in enumerate(table.header):
+        if name and name not in positions:  # a repeated column: its first place is read
+            positions[name] = index
     plan = _plan(kind, positions)
+    existing = stored_rows(kind.name) if stored_rows is not None else {}
+    if existing_status is None and kind.lifecycle and existing:
+        existing_status = {key: row["status"] for key, row in existing.items()}
     seen: dict[str, int] = {}
     for count, (number, cells) in enumerate(table.rows, start=1):
-        row = _read_row(kind, plan, file, number, cells, out.problems)
+        row = _read_row(kind, plan, file, number, cells, out.problems, complete, existing)
         if on_row is not None and count % 1000 == 0:
             on_row(1000)
         if row is None:
@@ -79,6 +114,8 @@ def validate(
         out.rows.append(row)
         out.row_numbers.append(number)
     _check_references(kind, out, file, known_codes, set(seen))
+    if stored_rows is not None:
+        _check_cross_records(kind, out, file, stored_rows)
     _check_iso_codes(kind, out, file)
     if kind.lifecycle and existing_status:
         _check_lifecycle(kind, out, file, existing_status)
@@ -87,17 +124,20 @@ def validate(
 
 
 def _check_header(kind: Kind, table: Table, file: str, problems: list[Problem]) -> bool:
-    names = {c.name for c in kind.columns}
+    """Report every header problem; True when every required column is there."""
+    names = [c.name for c in kind.columns]
     for position, name in enumerate(table.header, start=1):
         if name and name not in names:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+            hint = f"did you mean '{close[0]}'? " if close else ""
             problems.append(
                 Problem(
                     file,
                     1,
                     name,
                     "",
-                    f"unknown column (column {position}); "
-                    f"expected some of: {', '.join(c.name for c in kind.columns)}",
+                    f"unknown column (column {position}); {hint}"
+                    f"expected some of: {', '.join(names)}",
                 )
             )
     missing = [c.name for c in kind.columns if c.required and c.name not in table.header]
@@ -106,20 +146,26 @@ def _check_header(kind: Kind, table: Table, file: str, problems: list[Problem]) 
     duplicated = {n for n in table.header if n and table.header.count(n) > 1}
     for name in sorted(duplicated):
         problems.append(Problem(file, 1, name, "", "column appears more than once"))
-    return not problems
+    return not missing
 
 
 @dataclass(frozen=True)
 class _RowPlan:
     """Per-column work for one file, computed once: the hot loop then does no lookups."""
 
-    cells: list[tuple[str, int | None, Callable[[Any], Any], bool]]  # name, position, parse, req.
+    cells: list[tuple[str, int, Callable[[Any], Any], bool]]  # name, position, parse, required
     to_db: dict[str, Callable[[Any], Any]]  # only columns whose stored form differs
     defaults: dict[str, Any]  # stored form of each optional column's default
+    absent: tuple[str, ...]  # columns the file leaves out
 
 
 def _plan(kind: Kind, positions: Mapping[str, int]) -> _RowPlan:
-    cells = [(c.name, positions.get(c.name), c.type.parse, c.required) for c in kind.columns]
+    cells = [
+        (c.name, positions[c.name], c.type.parse, c.required)
+        for c in kind.columns
+        if c.name in positions
+    ]
+    absent = tuple(c.name for c in kind.columns if c.name not in positions)
     to_db = {c.name: c.type.to_db for c in kind.columns if c.type.to_db is not _identity}
     defaults = {}
     for spec in fields(kind.record):
@@ -128,41 +174,58 @@ def _plan(kind: Kind, positions: Mapping[str, int]) -> _RowPlan:
             defaults[spec.name] = (
                 to_db[spec.name](value) if spec.name in to_db and value is not None else value
             )
-    return _RowPlan(cells, to_db, defaults)
+    return _RowPlan(cells, to_db, defaults, absent)
 
 
 def _read_row(
-    kind: Kind, plan: _RowPlan, file: str, number: int, cells: list[Any], problems: list[Problem]
+    kind: Kind,
+    plan: _RowPlan,
+    file: str,
+    number: int,
+    cells: list[Any],
+    problems: list[Problem],
+    complete: bool,
+    existing: Mapping[str, Mapping[str, Any]],
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
+    blank: list[str] = []
     ok = True
     width = len(cells)
     for name, position, parse, required in plan.cells:
-        cell = cells[position] if position is not None and position < width else None
+        cell = cells[position] if position < width else None
         if cell is None or (cell.__class__ is str and (not cell or cell.isspace())):
             if required:
                 problems.append(Problem(file, number, name, "", "required value is empty"))
                 ok = False
+            blank.append(name)
             continue
         try:
             values[name] = parse(cell)
         except CellError as error:
-            problems.append(Problem(file, number, name, str(cell), str(error)))
+            problems.append(Problem(file, number, name, _shown(cell), str(error)))
             ok = False
-    if not ok:
+    if not ok or not complete:
         return None
+    to_db = plan.to_db
+    incoming = {name: to_db[name](v) if name in to_db else v for name, v in values.items()}
+    stored = existing.get(kind.key_of(incoming)) if plan.absent and existing else None
     try:
-        kind.record(**values)
+        if stored is None:
+            kind.record(**values)
+            row = dict(plan.defaults)
+            row.update(incoming)
+        else:
+            # A column the file leaves out keeps the stored value; a blank cell asks for default.
+            row = {c.name: stored[c.name] for c in kind.columns}
+            row.update({name: plan.defaults.get(name) for name in blank})
+            row.update(incoming)
+            kind.from_row(row)
     except InvalidValue as error:
         problems.append(Problem(file, number, error.field, _shown(error.value), error.reason))
         return None
     except DomainError as error:
         problems.append(Problem(file, number, "", "", str(error)))
         return None
-    row = dict(plan.defaults)
-    to_db = plan.to_db
-    for name, value in values.items():
-        row[name] = to_db[name](value) if name in to_db else value
     return row
 
 
@@ -211,9 +274,71 @@ def _check_references(
     _drop(out, bad)
 
 
+def _check_cross_records(kind: Kind, out: Validated, file: str, stored: StoredRows) -> None:
+    """Rules between records: a requirement's capability area is the one of its family."""
+    if kind.name == "families":
+        _check_family_areas(out, file, stored)
+        return
+    if kind.name != "requirements":
+        return
+    families = stored("families")
+    bad: list[int] = []
+    for index, row in enumerate(out.rows):
+        family = families.get(row["family_code"])
+        if family is not None and family["capability_area"] != row["capability_area"]:
+            out.problems.append(
+                Problem(
+                    file,
+                    out.row_numbers[index],
+                    "capability_area",
+                    row["capability_area"],
+                    f"family {row['family_code']} belongs to {family['capability_area']}: "
+                    f"write {family['capability_area']} or choose a family of "
+                    f"{row['capability_area']}",
+                )
+            )
+            bad.append(index)
+    _drop(out, bad)
+
+
+def _check_family_areas(out: Validated, file: str, stored: StoredRows) -> None:
+    """A family cannot change area under the requirements that name it in the old one."""
+    families = stored("families")
+    moved = {
+        row["code"]: (index, row["capability_area"])
+        for index, row in enumerate(out.rows)
+        if row["code"] in families
+        and families[row["code"]]["capability_area"] != row["capability_area"]
+    }
+    if not moved:
+        return
+    left_behind: dict[str, list[str]] = {}
+    for ref, requirement in stored("requirements").items():
+        family = requirement["family_code"]
+        if family in moved and requirement["capability_area"] != moved[family][1]:
+            left_behind.setdefault(family, []).append(ref)
+    bad: list[int] = []
+    for family, refs in sorted(left_behind.items()):
+        index, area = moved[family]
+        shown = ", ".join(sorted(refs)[:5]) + (" …" if len(refs) > 5 else "")
+        out.problems.append(
+            Problem(
+                file,
+                out.row_numbers[index],
+                "capability_area",
+                area,
+                f"{len(refs)} requirement(s) of family {family} are in "
+                f"{families[family]['capability_area']} ({shown}): change them first",
+            )
+        )
+        bad.append(index)
+    _drop(out, bad)
+
+
 def _check_iso_codes(kind: Kind, out: Validated, file: str) -> None:
     currencies = iso_currencies()
-    currency_columns = [c.name for c in kind.columns if c.name in _CURRENCY_COLUMNS]
+    currency_columns = [c.name for c in kind.columns if c.type is CURRENCY]
+    convertible = supported_currencies() if currency_columns else frozenset()
     bad: list[int] = []
     for index, row in enumerate(out.rows):
         number = out.row_numbers[index]
@@ -221,6 +346,19 @@ def _check_iso_codes(kind: Kind, out: Validated, file: str) -> None:
             if row[column] not in currencies:
                 out.problems.append(
                     Problem(file, number, column, row[column], "not an ISO 4217 currency code")
+                )
+                bad.append(index)
+            elif row[column] not in convertible:
+                out.problems.append(
+                    Problem(
+                        file,
+                        number,
+                        column,
+                        row[column],
+                        "the ECB publishes no euro reference rate for it, so it cannot be "
+                        "valued in EUR: convert the amount to EUR (or to one of "
+                        f"{', '.join(sorted(convertible))}) and write that currency",
+                    )
                 )
                 bad.append(index)
         is_nation = kind.name == "donors" and row["kind"] == DonorKind.NATION.value

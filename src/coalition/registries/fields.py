@@ -9,8 +9,11 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
+from coalition.domain import checks
 from coalition.domain.catalogue import capability_area
 from coalition.domain.errors import InvalidValue
+
+MAX_NUMBER_TEXT = 40  # characters in a number cell; longer text is not a number we accept
 
 
 class CellError(ValueError):
@@ -44,6 +47,8 @@ def _int(cell: Any) -> int:
             return int(cell)
         raise CellError("expected a whole number")
     text = str(cell).strip().replace("_", "")
+    if len(text) > MAX_NUMBER_TEXT:
+        raise CellError("expected a whole number (this one has too many digits)")
     try:
         return int(text)
     except ValueError:
@@ -51,21 +56,30 @@ def _int(cell: Any) -> int:
 
 
 def _decimal(cell: Any) -> Decimal:
+    if isinstance(cell, bool):
+        raise CellError("expected a number such as 1250000.00")
     if isinstance(cell, float):
         cell = repr(cell)  # XLSX numbers arrive as floats; repr keeps the shortest exact digits
+    text = str(cell).strip()
+    if len(text) > MAX_NUMBER_TEXT:
+        raise CellError("expected a number such as 1250000.00 (this one is too long)")
     try:
-        value = Decimal(str(cell).strip())
+        value = Decimal(text)
     except InvalidOperation:
         raise CellError("expected a number such as 1250000.00") from None
     if not value.is_finite():
         raise CellError("expected a finite number")
+    if abs(value.adjusted()) > 30:  # 1E+400000000 is a short text but an enormous number
+        raise CellError("expected a number such as 1250000.00 (this one is out of range)")
     return value
 
 
 def _float(cell: Any) -> float:
+    if isinstance(cell, bool) or (isinstance(cell, str) and len(cell) > MAX_NUMBER_TEXT):
+        raise CellError("expected a number")
     try:
         return float(cell)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise CellError("expected a number") from None
 
 
@@ -74,8 +88,11 @@ def _date(cell: Any) -> date:
         return cell.date()
     if isinstance(cell, date):
         return cell
+    text = str(cell).strip()
+    if len(text) != 10:  # fromisoformat also takes 20240101 and week dates: not our format
+        raise CellError("expected a date written YYYY-MM-DD")
     try:
-        return date.fromisoformat(str(cell).strip())
+        return date.fromisoformat(text)
     except ValueError:
         raise CellError("expected a date written YYYY-MM-DD") from None
 
@@ -134,12 +151,65 @@ def _join_codes(codes: frozenset[str]) -> str:
     return ";".join(sorted(codes))
 
 
+def _domain_parse(parse: Callable[[Any], Any], check: Callable[[str, Any], Any]) -> Any:
+    """A cell parser that applies a domain check from domain/checks.py (the one home)."""
+
+    def parse_in_domain(cell: Any) -> Any:
+        value = parse(cell)
+        try:
+            check("", value)
+        except InvalidValue as error:
+            raise CellError(error.reason) from None
+        return value
+
+    return parse_in_domain
+
+
+def whole_number(domain: checks.WholeNumbers) -> FieldType:
+    return FieldType(domain.rule, _domain_parse(_int, domain))
+
+
+def number(domain: checks.Numbers) -> FieldType:
+    return FieldType(
+        domain.rule,
+        _domain_parse(_decimal, domain),
+        render=_render_decimal,
+        from_db=_db_decimal,
+    )
+
+
+def date_in(domain: checks.Dates) -> FieldType:
+    return FieldType(
+        domain.rule, _domain_parse(_date, domain), render=date.isoformat, from_db=_db_date
+    )
+
+
+def _currency(cell: Any) -> str:
+    text = _text(cell)
+    try:
+        return checks.currency("", text)
+    except InvalidValue as error:
+        raise CellError(error.reason) from None
+
+
 TEXT = FieldType("text", _text)
+CODE = FieldType(f"code: {checks.CODE_RULE}", _text)
+CURRENCY = FieldType("ISO 4217 code with an ECB euro reference rate, or EUR", _currency)
 CODES = FieldType("codes separated by ;", _parse_codes, _join_codes, _join_codes, _parse_codes)
 INT = FieldType("whole number", _int)
 DECIMAL = FieldType("number", _decimal, render=_render_decimal, from_db=_db_decimal)
 FLOAT = FieldType("number", _float)
-DATE = FieldType("date YYYY-MM-DD", _date, render=date.isoformat, from_db=_db_date)
+DATE = date_in(checks.DATES)
+EVENT_DATE = date_in(checks.EVENT_DATES)
+QUANTITY = whole_number(checks.QUANTITY)
+COUNT = whole_number(checks.COUNT)
+PRIORITY = whole_number(checks.PRIORITY)
+YEAR = whole_number(checks.YEARS)
+MONEY = number(checks.MONEY)
+VALUE = number(checks.VALUE)
+UNIT_VALUE = number(checks.UNIT_VALUE)
+GDP_AMOUNT = number(checks.GDP_AMOUNT)
+MEASURE = number(checks.MEASURE)
 AREAS = FieldType(
     "capability areas separated by ;", _parse_areas, _join_areas, _join_areas, _split_areas
 )

@@ -1,11 +1,13 @@
 """Burden-sharing charts (Altair → Vega-Lite), rendered offline by vl-convert.
 
 ``save_chart`` writes SVG, PNG or self-contained HTML (the Vega JavaScript inlined), so
-nothing is fetched from a CDN when the file is opened.
+nothing is fetched from a CDN when the file is opened. Donor names are data: in HTML the
+embedded JSON escapes ``< > & /``, so a name can never close the script or inject markup.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
@@ -28,6 +30,18 @@ CATEGORY_LABELS = {
 }
 CATEGORY_COLOURS = ["#1f77b4", "#6baed6", "#9ecae1", "#17becf", "#9467bd", "#ff7f0e"]
 FAIR_SHARE_COLOUR = "#222222"
+CHART_SUFFIXES = (".svg", ".png", ".html")
+_SPEC_MARK = "const spec = "
+_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "/": "\\u002f"}
+
+
+def _labels(rows: list[Any]) -> dict[str, str]:
+    """One label per donor code: its name, with the code added where two names coincide."""
+    names = [row.name for row in rows]
+    return {
+        row.code: row.name if names.count(row.name) == 1 else f"{row.name} ({row.code})"
+        for row in rows
+    }
 
 
 def _bn(amount: Decimal) -> float:
@@ -37,21 +51,26 @@ def _bn(amount: Decimal) -> float:
 def fair_share_chart(report: BurdenReport, width: int = 560) -> alt.TopLevelMixin:
     """Delivered by category per participating ally against its fair share, largest first."""
     allies = [row for row in report.donors if row.participant]
-    order = [row.name for row in allies]  # the report lists largest fair share first
-    delivered = [
-        {
-            "ally": row.name,
-            "category": CATEGORY_LABELS.get(category, category),
-            "order": list(CATEGORY_LABELS).index(category) if category in CATEGORY_LABELS else 99,
-            "eur_bn": _bn(eur),
-        }
-        for row in allies
-        for category, eur in row.delivered_by_category.items()
-        if eur
-    ]
+    label = _labels(allies)
+    order = [label[row.code] for row in allies]  # the report lists largest fair share first
+    delivered = []
+    for row in allies:
+        parts = [(c, eur) for c, eur in row.delivered_by_category.items() if eur]
+        # Every participant keeps its row: a zero bar when it delivered nothing.
+        for category, eur in parts or [("equipment", Decimal(0))]:
+            delivered.append(
+                {
+                    "ally": label[row.code],
+                    "category": CATEGORY_LABELS.get(category, category),
+                    "order": (
+                        list(CATEGORY_LABELS).index(category) if category in CATEGORY_LABELS else 99
+                    ),
+                    "eur_bn": _bn(eur),
+                }
+            )
     shares = [
         {
-            "ally": row.name,
+            "ally": label[row.code],
             "fair_share_bn": _bn(row.fair_share or Decimal(0)),
             "label_at": _bn(max(row.fair_share or Decimal(0), row.totals.delivered)),
             "attained": f"{row.delivered_pct_of_fair_share or 0:.0f}%",
@@ -117,7 +136,7 @@ def cumulative_deliveries_chart(
         for line in report.lines
         if line.counted and not line.internal and line.delivered_value and line.delivered_on
     ]
-    names = {row.code: row.name for row in report.donors}
+    names = _labels(list(report.donors))
     delivered = {row.code: row.totals.delivered for row in report.donors}
     leaders = sorted(delivered, key=lambda code: (-delivered[code], code))[:top]
     by_series: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
@@ -160,7 +179,24 @@ def save_chart(chart: alt.TopLevelMixin, path: Path | str, png_scale: float = 2.
     elif suffix == ".png":
         path.write_bytes(vl_convert.vegalite_to_png(spec, scale=png_scale))
     elif suffix == ".html":
-        path.write_text(vl_convert.vegalite_to_html(spec, bundle=True), encoding="utf-8")
+        html = vl_convert.vegalite_to_html(spec, bundle=True)
+        path.write_text(_escape_embedded_spec(html), encoding="utf-8")
     else:
         raise ValueError(f"{path.name}: choose .svg, .png or .html")
     return path
+
+
+def script_safe_json(value: Any) -> str:
+    """JSON that is inert inside an HTML <script>: < > & / written as \\u escapes."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _JSON_ESCAPES.items():
+        text = text.replace(character, escaped)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _escape_embedded_spec(html: str) -> str:
+    """Rewrite the spec vl-convert embeds (verbatim, so a name could close the script)."""
+    start = html.index(_SPEC_MARK) + len(_SPEC_MARK)
+    end = html.index(";\n", start)  # JSON holds no raw newline, so this ends the spec
+    embedded = json.loads(html[start:end])
+    return html[:start] + script_safe_json(embedded) + html[end:]

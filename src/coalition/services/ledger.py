@@ -57,8 +57,16 @@ def import_file(
     def known(target: str) -> set[str]:
         return set(existing) if target == kind.name else uow.records(KINDS[target]).keys()
 
+    def stored(target: str) -> dict[str, dict[str, Any]]:
+        return existing if target == kind.name else uow.records(KINDS[target]).rows_by_key()
+
     progress.start(f"validating {path.name}", table.row_count)
-    validated = validate(kind, table, known, statuses, on_row=progress.advance)
+    try:
+        validated = validate(kind, table, known, statuses, progress.advance, stored)
+    except UnreadableFile as error:  # a row that cannot be read at all (e.g. a broken quote)
+        raise ImportRejected(
+            [Problem(str(path), 0, "", "", str(error).split(": ", 1)[-1])]
+        ) from None
     if validated.problems:
         raise ImportRejected(validated.problems)
 

@@ -130,11 +130,13 @@ def test_categories_outside_the_rule_do_not_count():
     assert not report.lines[0].counted
 
 
-def test_a_delivery_without_a_date_is_refused_by_name():
+def test_a_delivery_without_a_date_is_excluded_by_name_and_the_report_still_runs():
     bad = offer("x-1", "POL", catalogue_eur=bn("1"))
     bad = replace(bad, delivered_on=None)
-    with pytest.raises(BurdenDataError, match="x-1"):
-        compute_burden(small_coalition(offers=(bad,)), 2024, usd_rates())
+    report = compute_burden(small_coalition(offers=(bad,)), 2024, usd_rates())
+    assert [e.record_id for e in report.excluded] == ["x-1"]
+    assert "no delivery date" in report.excluded[0].reason
+    assert report.donor("POL").totals.delivered == 0
 
 
 def test_declined_offers_are_left_out_and_listed():

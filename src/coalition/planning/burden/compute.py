@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
-from coalition.domain.money import EUR, ZERO, ExchangeRate, ExchangeRates, to_cents
+from coalition.domain.money import (
+    EUR,
+    ZERO,
+    ExchangeRate,
+    ExchangeRateError,
+    ExchangeRates,
+    to_cents,
+)
 from coalition.planning.burden.fair_share import split_by_largest_remainder
 from coalition.planning.burden.lines import offer_line, pledge_line
 from coalition.planning.burden.report import (
@@ -14,6 +21,7 @@ from coalition.planning.burden.report import (
     BurdenReport,
     ChannelFlows,
     DonorBurden,
+    ExcludedLine,
     GroupTotals,
     StageTotals,
     ValuationCount,
@@ -45,7 +53,7 @@ def compute_burden(
     baseline = _baseline_for(snapshot, year)
     donors = {donor.code: donor for donor in snapshot.donors}
     channel_codes = {code for code, donor in donors.items() if donor.kind == "organisation"}
-    lines, dropped = _lines(snapshot, baseline, channel_codes, rates, policy)
+    lines, dropped, excluded = _lines(snapshot, baseline, channel_codes, rates, policy)
 
     groups_of = _groups_on(snapshot, baseline)
     participants = sorted(
@@ -93,6 +101,7 @@ def compute_burden(
         valuation=_valuation_counts(lines),
         lines=lines,
         dropped_record_ids=dropped,
+        excluded=excluded,
     )
 
 
@@ -111,23 +120,39 @@ def _lines(
     channel_codes: set[str],
     rates: ExchangeRates,
     policy: ValuationPolicy,
-) -> tuple[tuple[BurdenLine, ...], tuple[str, ...]]:
-    """Burden lines of the baseline's year, and the ids of declined or withdrawn offers."""
-    lines = [
-        pledge_line(pledge, baseline, pledge.donor_code in channel_codes, rates)
-        for pledge in snapshot.pledges
-        if pledge.year == baseline.year
-    ]
+) -> tuple[tuple[BurdenLine, ...], tuple[str, ...], tuple[ExcludedLine, ...]]:
+    """Burden lines of the baseline's year, the ids of declined or withdrawn offers, and the
+    records that cannot be valued (each with its reason): one bad record never fails the report.
+    """
+    lines: list[BurdenLine] = []
+    excluded: list[ExcludedLine] = []
+    for pledge in snapshot.pledges:
+        if pledge.year != baseline.year:
+            continue
+        try:
+            lines.append(pledge_line(pledge, baseline, pledge.donor_code in channel_codes, rates))
+        except (ExchangeRateError, BurdenDataError, InvalidOperation) as error:
+            excluded.append(ExcludedLine(pledge.id, _reason(error)))
     dropped = []
     for offer in snapshot.offers:
         if offer.year != baseline.year:
             continue
-        line = offer_line(offer, baseline, offer.donor_code in channel_codes, rates, policy)
+        try:
+            line = offer_line(offer, baseline, offer.donor_code in channel_codes, rates, policy)
+        except (ExchangeRateError, BurdenDataError, InvalidOperation) as error:
+            excluded.append(ExcludedLine(offer.id, _reason(error)))
+            continue
         if line is None:
             dropped.append(offer.id)
         else:
             lines.append(line)
-    return tuple(lines), tuple(dropped)
+    return tuple(lines), tuple(dropped), tuple(excluded)
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, InvalidOperation):
+        return "its amount is too large to value exactly; correct the amount in the ledger"
+    return str(error)
 
 
 def _groups_on(snapshot: BurdenSnapshot, baseline: BurdenBaseline) -> dict[str, frozenset[str]]:

@@ -112,6 +112,14 @@ class ValuationCount:
 
 
 @dataclass(frozen=True)
+class ExcludedLine:
+    """A ledger record left out of every figure, and why (e.g. no ECB rate for its currency)."""
+
+    record_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class BurdenReport:
     year: int
     baseline: BurdenBaseline
@@ -122,6 +130,7 @@ class BurdenReport:
     valuation: tuple[ValuationCount, ...]
     lines: tuple[BurdenLine, ...]
     dropped_record_ids: tuple[str, ...] = field(default=())  # declined or withdrawn offers
+    excluded: tuple[ExcludedLine, ...] = field(default=())  # records that cannot be valued
 
     def donor(self, code: str) -> DonorBurden:
         for row in self.donors:

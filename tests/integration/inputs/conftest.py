@@ -1,0 +1,31 @@
+"""A small ledger with everything burden-sharing needs, for the input-trust tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from support_ledger import import_text
+
+BURDEN = {
+    "memberships": "donor_code,organisation,joined,left\n"
+    "DEU,NATO,1955-05-06,\nDEU,EU,1958-01-01,\nPOL,NATO,1999-03-12,\nPOL,EU,2004-05-01,\n",
+    "gdp": "donor_code,year,amount,currency,unit,source\n"
+    "DEU,2024,4000,USD,billion,test figure\nPOL,2024,1000,USD,billion,test figure\n",
+    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
+    "counted_categories,membership_date,source\n"
+    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
+    "pledges": "donor_code,external_id,amount,currency,year,pledged_on,purpose,status,"
+    "channel_code,disbursed_on\n"
+    "DEU,P-1,100000,EUR,2025,2025-02-03,procurement,disbursed,,2025-03-01\n",
+}
+
+
+@pytest.fixture
+def burden_ledger(seeded: Engine, tmp_path: Path) -> Engine:
+    """The seeded ledger plus memberships, GDP, a 2025 baseline and one German pledge."""
+    for kind, text in BURDEN.items():
+        import_text(seeded, tmp_path, kind, text)
+    return seeded
