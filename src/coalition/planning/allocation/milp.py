@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 import highspy
 import numpy as np
 
+from .audit import allowed_gap, claim_problems, feasibility_problems, group_usage
 from .greedy import penalty_aware_greedy
 from .model import LINKING_DEFAULT, Linking, MilpArrays, build_milp
 from .pairs import FloatArray, PairTable, main_objective
@@ -45,6 +46,14 @@ class ComponentOutcome:
     n_pairs: int
     n_groups: int
     detail: str = ""
+    time_limit: float = 0.0  # the share of the time limit this component was given
+
+
+def checked_greedy(t: PairTable) -> FloatArray:
+    """The penalty-aware greedy plan, audited like any solver answer; the pins alone (always
+    feasible once validated) should it ever break a rule."""
+    x = penalty_aware_greedy(t)
+    return t.lower.copy() if feasibility_problems(t, x) else x
 
 
 _banner_shown = False
@@ -107,13 +116,6 @@ def _pass(h: highspy.Highs, m: MilpArrays, col_lower: FloatArray, col_upper: Flo
         raise RuntimeError("HiGHS rejected the model arrays")
 
 
-def _group_usage(t: PairTable, x: FloatArray) -> FloatArray:
-    used = np.zeros(t.group_penalty.size)
-    mask = (t.group >= 0) & (x > 1e-9)
-    used[t.group[mask]] = 1.0
-    return used
-
-
 def _main_bound(t: PairTable, solver_bound: float, epsilon: float) -> float:
     """Upper bound on the main objective from the solver's bound on value·(1−ε·s)·x − P·y."""
     return (solver_bound + epsilon * float(t.group_penalty.sum())) / (1.0 - epsilon)
@@ -133,15 +135,16 @@ def _clean(t: PairTable, x: FloatArray) -> FloatArray:
 
 
 def _solve_fixed_y(
-    t: PairTable, m: MilpArrays, y: FloatArray, integer_x: bool
+    t: PairTable, m: MilpArrays, y: FloatArray, integer_x: bool, deadline: float
 ) -> FloatArray | None:
-    """Best x for fixed y (LP via simplex, or MIP with integer x); None if no solution."""
+    """Best x for fixed y (LP via simplex, or MIP with integer x) within the component's
+    remaining time; None if no solution."""
     lower = m.col_lower.copy()
     upper = m.col_upper.copy()
     lower[m.n_pairs :] = y
     upper[m.n_pairs :] = y
     fixed = build_milp(t, integer_x=True) if integer_x else m
-    h = _new_highs(60.0, 1e-9)
+    h = _new_highs(deadline - time.perf_counter(), 1e-9)
     h.setOptionValue("solver", "choose" if integer_x else "simplex")
     integrality = fixed.integrality if integer_x else np.zeros(m.n_cols, np.int32)
     _pass(h, replace(fixed, integrality=integrality), lower, upper)
@@ -151,6 +154,84 @@ def _solve_fixed_y(
     return np.asarray(h.getSolution().col_value[: m.n_pairs], dtype=np.float64)
 
 
+@dataclass(frozen=True)
+class _Attempt:
+    label: str
+    x: FloatArray
+    bound: float  # on the main objective; inf when unknown
+    detail: str
+    nodes: int
+    problems: tuple[str, ...]  # failed claims (see audit.py); empty when the answer is trusted
+
+
+def _run_highs(
+    t: PairTable,
+    m: MilpArrays,
+    start_x: FloatArray | None,
+    fallback_x: FloatArray,
+    deadline: float,
+    mip_gap: float,
+    epsilon: float,
+) -> _Attempt:
+    """One HiGHS run, its answer checked claim by claim before it gets a label."""
+    h = _new_highs(deadline - time.perf_counter(), mip_gap)
+    _pass(h, m, m.col_lower, m.col_upper)
+    if start_x is not None:
+        start_values = np.concatenate([start_x, group_usage(t, start_x)])
+        h.setSolution(m.n_cols, np.arange(m.n_cols, dtype=np.int32), start_values)
+    h.run()
+    status = h.getModelStatus()
+    info = h.getInfo()
+    detail = h.modelStatusToString(status)
+    nodes = int(info.mip_node_count) if m.n_groups else 0
+    if status == highspy.HighsModelStatus.kInfeasible:
+        # Valid pins make x = pins feasible, so this claim is checked like any other.
+        if feasibility_problems(t, t.lower):
+            return _Attempt("infeasible", t.lower.copy(), float("inf"), detail, nodes, ())
+        false_claim = ("HiGHS claims infeasible, yet the pinned quantities are feasible",)
+        return _Attempt("solver_error", fallback_x, float("inf"), detail, nodes, false_claim)
+    if status == highspy.HighsModelStatus.kOptimal:
+        label = "optimal"
+    elif status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
+        label = "time_limit_feasible"
+    else:
+        label = "solver_error"
+    if info.primal_solution_status != 2:  # no feasible solution (kSolutionStatusFeasible)
+        return _Attempt("greedy_fallback", fallback_x, float("inf"), detail, nodes, ())
+
+    solution = np.asarray(h.getSolution().col_value, dtype=np.float64)
+    raw_bound = float(info.mip_dual_bound) if m.n_groups else float(info.objective_function_value)
+    bound = _main_bound(t, raw_bound, epsilon) if np.isfinite(raw_bound) else float("inf")
+    if label == "solver_error":
+        bound = float("inf")
+    x, y = solution[: m.n_pairs], solution[m.n_pairs :]
+    problems = feasibility_problems(t, x, np.round(y), whole_units=False)
+    claimed: float | None = float(info.objective_function_value)
+    if not problems and not _integral(t, x):
+        y = np.round(y)
+        polished = _solve_fixed_y(t, m, y, integer_x=False, deadline=deadline)
+        if polished is None or not _integral(t, polished):
+            polished = _solve_fixed_y(t, m, y, integer_x=True, deadline=deadline)
+        if polished is None:
+            problems.append("no integral solution for the solver's new types")
+        else:
+            # The polished x is optimal for the solver's y, hence worth at least its claim.
+            x = polished
+    x = _clean(t, x)
+    problems += feasibility_problems(t, x)
+    if not problems:
+        objective = main_objective(t, x)
+        problems += claim_problems(
+            t,
+            x,
+            solver_objective=claimed,
+            bound=bound,
+            optimal=label == "optimal",
+            allowed_gap=allowed_gap(t, objective, bound, mip_gap, epsilon),
+        )
+    return _Attempt(label, x, bound, detail, nodes, tuple(problems))
+
+
 def solve_component(
     t: PairTable,
     time_limit: float,
@@ -158,65 +239,53 @@ def solve_component(
     epsilon: float,
     linking: Linking = LINKING_DEFAULT,
     warm_start: bool = True,
+    greedy_x: FloatArray | None = None,
 ) -> ComponentOutcome:
-    """Solve the MILP of a (sub)table; every model status is checked before the answer is used."""
-    start = time.perf_counter()
-    m = build_milp(t, linking)
-    built = time.perf_counter()
-    h = _new_highs(time_limit, mip_gap)
-    _pass(h, m, m.col_lower, m.col_upper)
-    greedy_x = penalty_aware_greedy(t) if warm_start or m.n_groups else None
-    if warm_start and greedy_x is not None and m.n_groups:
-        start_values = np.concatenate([greedy_x, _group_usage(t, greedy_x)])
-        h.setSolution(m.n_cols, np.arange(m.n_cols, dtype=np.int32), start_values)
-    h.run()
-    status = h.getModelStatus()
-    info = h.getInfo()
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    nodes = int(info.mip_node_count) if m.n_groups else 0
+    """Solve the MILP of a (sub)table within `time_limit` seconds (build and polish included).
 
-    def outcome(label: str, x: FloatArray, bound: float, detail: str = "") -> ComponentOutcome:
-        objective = main_objective(t, x)
+    The answer is audited (see audit.py) before it gets a label. HiGHS 1.16 returns the
+    *user's warm start* as its column values when presolve solves a MIP outright, while
+    reporting the true optimum's objective and bound; the audit sees the objective mismatch
+    and the component is solved again without a warm start. A claim that still fails is a
+    `solver_error` carrying the best checked-feasible values, never an `optimal` label.
+    """
+    start = time.perf_counter()
+    deadline = start + time_limit
+    m = build_milp(t, linking)
+    fallback = checked_greedy(t) if greedy_x is None else greedy_x
+    built = time.perf_counter()
+
+    def outcome(
+        label: str, x: FloatArray, bound: float, nodes: int, detail: str
+    ) -> ComponentOutcome:
         return ComponentOutcome(
             status=label,
             x=x,
-            objective=objective,
-            bound=max(bound, objective),
+            objective=main_objective(t, x),
+            bound=bound,
             build_seconds=built - start,
             solve_seconds=time.perf_counter() - built,
             nodes=nodes,
             n_pairs=m.n_pairs,
             n_groups=m.n_groups,
             detail=detail,
+            time_limit=time_limit,
         )
 
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return outcome("infeasible", t.lower.copy(), float("inf"), "HiGHS: infeasible")
-    if status == highspy.HighsModelStatus.kOptimal:
-        label = "optimal"
-    elif status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
-        label = "time_limit_feasible"
-    else:
-        label = "solver_error"
-    if not has_solution:
-        fallback = greedy_x if greedy_x is not None else penalty_aware_greedy(t)
-        return outcome(
-            "greedy_fallback", _clean(t, fallback), float("inf"), h.modelStatusToString(status)
+    starts = [fallback, None] if warm_start and m.n_groups else [None]
+    failed: list[str] = []
+    nodes = 0
+    for start_x in starts:
+        attempt = _run_highs(t, m, start_x, fallback, deadline, mip_gap, epsilon)
+        nodes += attempt.nodes
+        if not attempt.problems:
+            note = "; ".join([attempt.detail, *failed]) if failed else attempt.detail
+            return outcome(attempt.label, attempt.x, attempt.bound, nodes, note)
+        warm = "with" if start_x is not None else "without"
+        failed.append(
+            f"HiGHS {attempt.detail} {warm} warm start failed the audit: "
+            + "; ".join(attempt.problems)
         )
-
-    solution = np.asarray(h.getSolution().col_value, dtype=np.float64)
-    bound = float(info.mip_dual_bound) if m.n_groups else float(info.objective_function_value)
-    if label == "solver_error" or not np.isfinite(bound):
-        bound = float("inf")
-    x = solution[: m.n_pairs]
-    if not _integral(t, x):
-        y = np.round(solution[m.n_pairs :])
-        polished = _solve_fixed_y(t, m, y, integer_x=False)
-        if polished is None or not _integral(t, polished):
-            polished = _solve_fixed_y(t, m, y, integer_x=True)
-        if polished is None:
-            return outcome("solver_error", _clean(t, penalty_aware_greedy(t)), float("inf"))
-        x = polished
-    return outcome(
-        label, _clean(t, x), _main_bound(t, bound, epsilon), h.modelStatusToString(status)
-    )
+        if time.perf_counter() >= deadline:
+            break
+    return outcome("solver_error", fallback, float("inf"), nodes, " / ".join(failed))

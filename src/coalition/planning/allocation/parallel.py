@@ -3,8 +3,9 @@
 Workers are fresh interpreters (`python -m coalition.planning.allocation.worker`) talking
 pickled messages over dedicated pipes: no fork of a process that may hold solver threads, and
 no re-import of the caller's `__main__`. A worker that overruns the hard deadline is
-terminated by its own handle; its components are reported as missing so that the caller
-falls back to the greedy plan for them.
+terminated by its own handle. Each table's result is sent as soon as it is known (first its
+greedy fallback, then its audited outcome), so a killed worker loses only the table it was
+solving, and even that one keeps the greedy plan the worker had already sent.
 """
 
 from __future__ import annotations
@@ -14,31 +15,49 @@ import subprocess
 import sys
 import time
 from collections import deque
-from dataclasses import dataclass, replace
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
-from .milp import ComponentOutcome, solve_component
+from . import budget
+from .milp import ComponentOutcome, checked_greedy, solve_component
 from .model import Linking
-from .pairs import PairTable
+from .pairs import FloatArray, PairTable
 
 
 @dataclass(frozen=True)
 class Task:
     index: int
     tables: tuple[PairTable, ...]
-    time_limit: float
+    time_limit: float  # seconds for the whole task, shared among its tables (budget.share)
     mip_gap: float
     epsilon: float
     linking: Linking
 
 
-def run_task(task: Task) -> list[ComponentOutcome]:
+# What a task reports, table by table, as soon as it is known:
+#   ("fallback", position, x)      the checked greedy plan of the table about to be solved
+#   ("outcome", position, outcome) the table's audited outcome
+Message = tuple[str, int, Any]
+
+
+def run_task(task: Task) -> Iterator[Message]:
+    """Solve the task's tables in order, each with its share of the time left to the task."""
     deadline = time.perf_counter() + task.time_limit
-    outcomes = []
-    for table in task.tables:
-        remaining = max(deadline - time.perf_counter(), 0.05)
-        outcomes.append(solve_component(table, remaining, task.mip_gap, task.epsilon, task.linking))
-    return outcomes
+    weights = [budget.weight(t) for t in task.tables]
+    for k, table in enumerate(task.tables):
+        greedy_x = checked_greedy(table)
+        yield ("fallback", k, greedy_x)
+        remaining = deadline - time.perf_counter()
+        limit = budget.share(remaining, weights[k], sum(weights[k:]))
+        yield (
+            "outcome",
+            k,
+            solve_component(
+                table, limit, task.mip_gap, task.epsilon, task.linking, greedy_x=greedy_x
+            ),
+        )
 
 
 @dataclass
@@ -84,22 +103,43 @@ class _Worker:
         self.from_worker.close()
 
 
+@dataclass
+class TaskResult:
+    """What came back from one task: audited outcomes and greedy fallbacks by position."""
+
+    outcomes: dict[int, ComponentOutcome] = field(default_factory=dict)
+    fallbacks: dict[int, FloatArray] = field(default_factory=dict)
+    failure: str = ""  # why the task stopped before every table had an outcome
+
+    def take(self, message: Message) -> None:
+        kind, position, payload = message
+        if kind == "outcome":
+            self.outcomes[position] = payload
+        else:
+            self.fallbacks[position] = payload
+
+
 def run_parallel(
-    tasks: list[Task], workers: int, soft_deadline: float, hard_deadline: float
-) -> dict[int, list[ComponentOutcome] | str]:
-    """Results by task index: outcomes, or a string saying why the task has none."""
+    tasks: list[Task], workers: int, solve_deadline: float, hard_deadline: float
+) -> dict[int, TaskResult]:
+    """Results by task index. Tasks are dispatched largest first; each gets its share of the
+    time left (see budget.py). A worker still busy at the hard deadline is killed by its own
+    handle; the tables it had finished are kept."""
     pending = deque(tasks)
-    results: dict[int, list[ComponentOutcome] | str] = {}
+    weight_left = {t.index: sum(budget.weight(x) for x in t.tables) for t in tasks}
+    results: dict[int, TaskResult] = {t.index: TaskResult() for t in tasks}
     busy: dict[Connection, tuple[_Worker, Task]] = {}
+    slots = min(workers, len(tasks))
 
     def dispatch(worker: _Worker) -> None:
         task = pending.popleft()
-        remaining = max(soft_deadline - time.perf_counter(), 0.05)
-        task = replace(task, time_limit=min(task.time_limit, remaining))
-        worker.to_worker.send(task)
+        remaining = solve_deadline - time.perf_counter()
+        waiting = sum(weight_left[t.index] for t in pending) + weight_left[task.index]
+        limit = budget.share(remaining, weight_left[task.index], waiting, slots)
+        worker.to_worker.send(replace(task, time_limit=limit))
         busy[worker.from_worker] = (worker, task)
 
-    for _ in range(min(workers, len(tasks))):
+    for _ in range(slots):
         dispatch(_Worker.start())
 
     while busy:
@@ -108,21 +148,28 @@ def run_parallel(
         if not ready:
             for worker, task in busy.values():
                 worker.stop(kill=True)
-                results[task.index] = "worker overran the hard time limit and was stopped"
+                results[task.index].failure = "worker overran the hard time limit and was killed"
             busy.clear()
             break
         for conn in ready:
-            worker, task = busy.pop(conn)  # type: ignore[call-overload]
+            worker, task = busy[conn]  # type: ignore[index]
             try:
-                results[task.index] = worker.from_worker.recv()
+                message = worker.from_worker.recv()
             except (EOFError, OSError):
+                del busy[conn]  # type: ignore[arg-type]
                 worker.stop(kill=True)
-                results[task.index] = f"worker exited with code {worker.process.returncode}"
+                results[task.index].failure = f"worker exited with code {worker.process.returncode}"
                 continue
+            if isinstance(message, str):  # a traceback: the task is over
+                results[task.index].failure = message
+            elif message is not None:
+                results[task.index].take(message)
+                continue
+            del busy[conn]  # type: ignore[arg-type]
             if pending:
                 dispatch(worker)
             else:
                 worker.stop(kill=False)
     for task in pending:
-        results[task.index] = "no worker left to run it"
+        results[task.index].failure = "no worker left to run it"
     return results

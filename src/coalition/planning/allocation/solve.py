@@ -10,13 +10,15 @@ from typing import Any, Literal
 
 import numpy as np
 
+from . import budget
+from .audit import objective_tolerance
 from .components import split_components
-from .greedy import greedy_plan, penalty_aware_greedy
+from .greedy import greedy_plan
 from .inputs import Snapshot, parameters_as_dict, snapshot_hash
-from .milp import ComponentOutcome, solver_version
+from .milp import ComponentOutcome, checked_greedy, solver_version
 from .model import LINKING_DEFAULT, Linking
 from .pairs import FloatArray, PairTable, build_pairs, main_objective
-from .parallel import Task, run_parallel, run_task
+from .parallel import Task, TaskResult, run_parallel, run_task
 from .plan import (
     AreaCoverage,
     Assignment,
@@ -26,6 +28,7 @@ from .plan import (
     RequirementCoverage,
 )
 from .validate import validate_snapshot
+from .verify import verify_snapshot_plan
 
 Method = Literal["milp", "greedy"]
 # Below this many pairs, worker start-up costs more than it saves.
@@ -81,7 +84,8 @@ def allocate(
     if method == "greedy":
         build = time.perf_counter() - started
         x = greedy_plan(table)
-        return _assemble(snapshot, table, x, PlanStatus.GREEDY, None, started, build, (), header)
+        plan = _assemble(snapshot, table, x, PlanStatus.GREEDY, None, started, build, (), header)
+        return _audited(snapshot, plan, [])
 
     parts = split_components(table)
     tables = [table.subset(p) for p in parts]
@@ -102,38 +106,82 @@ def allocate(
                 status=outcome.status,
                 objective=outcome.objective,
                 bound=outcome.bound,
+                gap=relative_gap(outcome.objective, outcome.bound),
                 seconds=outcome.build_seconds + outcome.solve_seconds,
+                time_limit=outcome.time_limit,
             )
         )
-    statuses = {o.status for o in outcomes}
-    if "infeasible" in statuses:
-        status = PlanStatus.INFEASIBLE
-    elif "solver_error" in statuses:
-        status = PlanStatus.SOLVER_ERROR
-    elif "greedy_fallback" in statuses:
-        status = PlanStatus.GREEDY_FALLBACK
-    elif "time_limit_feasible" in statuses:
-        status = PlanStatus.TIME_LIMIT_FEASIBLE
-    else:
-        status = PlanStatus.OPTIMAL
+    status = _plan_status({o.status for o in outcomes})
     bound_sum = float(sum(o.bound for o in outcomes))
     bound = bound_sum if np.isfinite(bound_sum) else None
-    return _assemble(
-        snapshot,
-        table,
-        x,
-        status,
-        bound,
-        started,
-        build,
-        tuple(summaries),
-        header,
-        messages=tuple(
-            f"component {k}: {o.detail}"
-            for k, o in enumerate(outcomes)
-            if o.status not in ("optimal", "time_limit_feasible")
-        ),
+    messages = [
+        f"component {k}: {o.status}: {o.detail}"
+        for k, o in enumerate(outcomes)
+        if o.status not in ("optimal", "time_limit_feasible") or "audit" in o.detail
+    ]
+    plan = _assemble(
+        snapshot, table, x, status, bound, started, build, tuple(summaries), header, ()
     )
+    return _audited(snapshot, plan, messages)
+
+
+def _plan_status(statuses: set[str]) -> PlanStatus:
+    for label, status in (
+        ("infeasible", PlanStatus.INFEASIBLE),
+        ("solver_error", PlanStatus.SOLVER_ERROR),
+        ("greedy_fallback", PlanStatus.GREEDY_FALLBACK),
+        ("time_limit_feasible", PlanStatus.TIME_LIMIT_FEASIBLE),
+    ):
+        if label in statuses:
+            return status
+    return PlanStatus.OPTIMAL
+
+
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    if bound is None or not np.isfinite(bound):
+        return None
+    return max(bound - objective, 0.0) / max(abs(objective), 1e-9)
+
+
+def _audited(snapshot: Snapshot, plan: Plan, messages: list[str]) -> Plan:
+    """The last word before a status is reported: the independent verifier (plain Python, its
+    own reading of the rules) re-checks the assembled plan, and the bound must not lie below
+    the plan's own objective. Any failure makes the plan a solver error, whatever the label."""
+    rows = [(a.offer_id, a.requirement_id, a.quantity) for a in plan.assignments]
+    report = verify_snapshot_plan(snapshot, rows, plan.objective)
+    problems = [f"audit: {v.rule}: {v.text}" for v in report.violations]
+    if plan.best_bound is not None and plan.best_bound < plan.objective - objective_tolerance(
+        plan.objective
+    ):
+        problems.append(
+            f"audit: bound {plan.best_bound!r} lies below the objective {plan.objective!r}"
+        )
+    if problems:
+        return replace(
+            plan,
+            status=PlanStatus.SOLVER_ERROR,
+            best_bound=None,
+            gap=None,
+            messages=tuple(messages + problems),
+        )
+    return replace(plan, messages=tuple(messages))
+
+
+def make_tasks(
+    tables: list[PairTable], time_limit: float, params_gap: float, eps: float, linking: Linking
+) -> list[Task]:
+    """Components in order (largest first), small ones batched until a task has
+    `TASK_MIN_PAIRS` pairs: a message per component would cost more than solving it."""
+    tasks: list[Task] = []
+    batch: list[PairTable] = []
+    batch_pairs = 0
+    for k, t in enumerate(tables):
+        batch.append(t)
+        batch_pairs += t.n_pairs
+        if batch_pairs >= TASK_MIN_PAIRS or k == len(tables) - 1:
+            tasks.append(Task(len(tasks), tuple(batch), time_limit, params_gap, eps, linking))
+            batch, batch_pairs = [], 0
+    return tasks
 
 
 def _solve_components(
@@ -144,48 +192,42 @@ def _solve_components(
     linking: Linking,
 ) -> list[ComponentOutcome]:
     params = snapshot.parameters
-    n_workers = params.workers if workers is None else workers
-    soft_deadline = started + params.time_limit_s
-    tasks: list[Task] = []
-    batch: list[int] = []
-    batch_pairs = 0
-    for k, t in enumerate(tables):
-        batch.append(k)
-        batch_pairs += t.n_pairs
-        if batch_pairs >= TASK_MIN_PAIRS or k == len(tables) - 1:
-            tasks.append(
-                Task(
-                    index=len(tasks),
-                    tables=tuple(tables[i] for i in batch),
-                    time_limit=params.time_limit_s,
-                    mip_gap=params.mip_gap,
-                    epsilon=params.tie_break_epsilon,
-                    linking=linking,
-                )
-            )
-            batch, batch_pairs = [], 0
+    n_workers = max(1, params.workers if workers is None else workers)
+    solve_by = budget.solve_deadline(started, params.time_limit_s)
+    tasks = make_tasks(
+        tables, params.time_limit_s, params.mip_gap, params.tie_break_epsilon, linking
+    )
     total_pairs = sum(t.n_pairs for t in tables)
-    if n_workers <= 1 or total_pairs < PARALLEL_MIN_PAIRS or len(tasks) == 1:
-        results: dict[int, list[ComponentOutcome] | str] = {}
+    results: dict[int, TaskResult] = {}
+    if total_pairs < PARALLEL_MIN_PAIRS:
+        # In process: small enough that HiGHS's own time limit keeps the limit. Anything
+        # larger goes to workers (even with one) so that the hard deadline can be enforced.
+        weight_left = sum(budget.weight(t) for t in tables)
         for task in tasks:
-            remaining = max(soft_deadline - time.perf_counter(), 0.05)
-            results[task.index] = run_task(replace(task, time_limit=remaining))
+            weight = sum(budget.weight(t) for t in task.tables)
+            limit = budget.share(solve_by - time.perf_counter(), weight, weight_left)
+            weight_left -= weight
+            results[task.index] = result = TaskResult()
+            for message in run_task(replace(task, time_limit=limit)):
+                result.take(message)
     else:
-        hard_deadline = soft_deadline + max(2.0, 0.1 * params.time_limit_s)
-        results = run_parallel(tasks, n_workers, soft_deadline, hard_deadline)
+        hard = budget.hard_deadline(started, params.time_limit_s)
+        results = run_parallel(tasks, n_workers, solve_by, hard)
 
     outcomes: list[ComponentOutcome] = []
     for task in tasks:
         result = results[task.index]
-        if isinstance(result, str):
-            outcomes += [_greedy_fallback(t, result) for t in task.tables]
-        else:
-            outcomes += result
+        for k, t in enumerate(task.tables):
+            if k in result.outcomes:
+                outcomes.append(result.outcomes[k])
+            else:
+                reason = result.failure or "no outcome"
+                outcomes.append(_greedy_fallback(t, result.fallbacks.get(k), reason))
     return outcomes
 
 
-def _greedy_fallback(t: PairTable, reason: str) -> ComponentOutcome:
-    x = penalty_aware_greedy(t)
+def _greedy_fallback(t: PairTable, x: FloatArray | None, reason: str) -> ComponentOutcome:
+    x = checked_greedy(t) if x is None else x
     return ComponentOutcome(
         status="greedy_fallback",
         x=x,
@@ -253,7 +295,7 @@ def _assemble(
         AreaCoverage(area, int(n), 0.0, covered / total if total else 0.0)
         for area, (n, total, covered) in sorted(weights.items())
     )
-    gap = None if bound is None else max(bound - objective, 0.0) / max(abs(objective), 1e-9)
+    gap = relative_gap(objective, bound)
     return Plan(
         status=status,
         objective=objective,
