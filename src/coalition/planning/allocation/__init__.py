@@ -16,7 +16,8 @@ from .inputs import ItemType, Offer, Parameters, Pin, Requirement, Snapshot, sna
 from .plan import AreaCoverage, Assignment, Plan, PlanStatus, RequirementCoverage
 from .snapshot_io import export_snapshot, load_plan, load_snapshot
 from .solve import allocate
-from .verify import VerificationReport, verify_plan, verify_snapshot_plan
+from .verify import VerificationReport, verify_snapshot_plan
+from .verify_files import verify_plan
 
 __all__ = [
     "AreaCoverage",
