@@ -83,7 +83,8 @@ class PairTable:
 
 def days_late(arrival: IntArray, needed_by: IntArray) -> IntArray:
     """`coalition.domain.matching.days_late` on date ordinals, an array at a time."""
-    return np.maximum(0, arrival - needed_by)
+    late: IntArray = np.maximum(arrival - needed_by, 0)
+    return late
 
 
 def lateness_factors(late: IntArray, grace_days: int) -> FloatArray:
