@@ -110,7 +110,7 @@ def run_pulp_cbc(name: str, time_limit: float, gap: float) -> dict[str, Any]:
     x = np.array([c.varValue or 0.0 for c in columns[: m.n_pairs]])
     objective = main_objective(table, x) if model.status == 1 else float("nan")
     # CBC reports the bound on the solver objective (with tie-break terms); convert it to a
-    # bound on the main objective exactly as the HiGHS path does (milp._main_bound).
+    # bound on the main objective exactly as the HiGHS path does (highs.main_bound).
     bounds = re.findall(r"(?:Upper|Lower) bound:\s+(-?[\d.e+]+)", text)
     eps = snapshot.parameters.tie_break_epsilon
     raw = abs(float(bounds[-1])) if bounds else float("nan")

@@ -99,7 +99,7 @@ def test_a_bound_below_the_plan_is_an_error_not_an_optimal_label(
     monkeypatch: pytest.MonkeyPatch,
 ):
     # The old code hid this with bound = max(bound, objective).
-    monkeypatch.setattr(milp_module, "_main_bound", lambda t, bound, eps: bound - 100.0)
+    monkeypatch.setattr(milp_module, "main_bound", lambda t, bound, eps: bound - 100.0)
     plan = allocate(snapshot([req("R1", priority=1)], [offer("O1")]))
     assert plan.status == PlanStatus.SOLVER_ERROR
     assert plan.best_bound is None

@@ -107,7 +107,7 @@ def allowed_gap(t: PairTable, objective: float, bound: float, mip_gap: float, ep
     """The absolute gap an optimal component may show on the main objective.
 
     HiGHS's relative gap is on its own objective; converting its bound to the main objective
-    adds at most ε·(|objective| + Σ penalties)/(1 − ε) (see `milp._main_bound`).
+    adds at most ε·(|objective| + Σ penalties)/(1 − ε) (see `highs.main_bound`).
     """
     scale = max(abs(objective), abs(bound) if np.isfinite(bound) else 0.0)
     tie_break = eps * (abs(objective) + float(t.group_penalty.sum())) / (1.0 - eps)

@@ -8,28 +8,29 @@ fixed (simplex → vertex) and, only if that still fails, the MIP with integer x
 
 from __future__ import annotations
 
-import ctypes
-import os
-import sys
 import time
 from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
 
-from .audit import allowed_gap, claim_problems, feasibility_problems, group_usage
+from .audit import (
+    allowed_gap,
+    claim_problems,
+    feasibility_problems,
+    group_usage,
+    objective_tolerance,
+)
 from .greedy import penalty_aware_greedy
+from .highs import main_bound, new_highs, pass_model
 from .model import LINKING_DEFAULT, Linking, MilpArrays, build_milp
 from .pairs import FloatArray, PairTable, main_objective
+from .relax_fix import STRONG_LINKING, is_hard, relax_and_fix
 
 INTEGRALITY_TOLERANCE = 1e-6
-SOLVER_NAME = "HiGHS"
-
-
-def solver_version() -> str:
-    core = highspy._core
-    version = f"{core.HIGHS_VERSION_MAJOR}.{core.HIGHS_VERSION_MINOR}.{core.HIGHS_VERSION_PATCH}"
-    return f"{SOLVER_NAME} {version}"
+# A MIP needs about one LP solve for its root; with less time left than this many LP times,
+# a hard component keeps its relax-and-fix plan and LP bound (see relax_fix.py).
+MIP_ROOT_FACTOR = 1.5
 
 
 @dataclass(frozen=True)
@@ -56,71 +57,6 @@ def checked_greedy(t: PairTable) -> FloatArray:
     return t.lower.copy() if feasibility_problems(t, x) else x
 
 
-_banner_shown = False
-
-
-def _highs() -> highspy.Highs:
-    """A Highs instance; the first one in a process would print a banner on stdout (which would
-    corrupt e.g. JSON output), so its construction runs with fd 1 pointed at /dev/null."""
-    global _banner_shown
-    if _banner_shown:
-        return highspy.Highs()  # type: ignore[no-untyped-call]
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-        ctypes.CDLL(None).fflush(None)  # push the C-level buffer into /dev/null, not stdout
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    _banner_shown = True
-    return h
-
-
-def _new_highs(time_limit: float, mip_gap: float) -> highspy.Highs:
-    h = _highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
-    h.setOptionValue("mip_rel_gap", float(mip_gap))
-    # Measured on the benchmark: the sub-MIP heuristics (RINS/RENS, reduced-cost fixing,
-    # feasibility jump) took ~80 % of the time on components whose incumbent the greedy warm
-    # start and plain diving already find; B&B closes the bound faster without them.
-    for heuristic in ("rins", "rens", "root_reduced_cost", "feasibility_jump"):
-        h.setOptionValue(f"mip_heuristic_run_{heuristic}", False)
-    return h
-
-
-def _pass(h: highspy.Highs, m: MilpArrays, col_lower: FloatArray, col_upper: FloatArray) -> None:
-    status = h.passModel(
-        m.n_cols,
-        m.n_rows,
-        m.a_value.size,
-        1,  # column-wise
-        -1,  # maximise
-        0.0,
-        m.cost,
-        col_lower,
-        col_upper,
-        m.row_lower,
-        m.row_upper,
-        m.a_start,
-        m.a_index,
-        m.a_value,
-        m.integrality,
-    )
-    if status == highspy.HighsStatus.kError:
-        raise RuntimeError("HiGHS rejected the model arrays")
-
-
-def _main_bound(t: PairTable, solver_bound: float, epsilon: float) -> float:
-    """Upper bound on the main objective from the solver's bound on value·(1−ε·s)·x − P·y."""
-    return (solver_bound + epsilon * float(t.group_penalty.sum())) / (1.0 - epsilon)
-
-
 def _integral(t: PairTable, x: FloatArray) -> bool:
     integer = t.requirement_integer[t.requirement]
     return bool(np.all(np.abs(x[integer] - np.round(x[integer])) <= INTEGRALITY_TOLERANCE))
@@ -144,10 +80,10 @@ def _solve_fixed_y(
     lower[m.n_pairs :] = y
     upper[m.n_pairs :] = y
     fixed = build_milp(t, integer_x=True) if integer_x else m
-    h = _new_highs(deadline - time.perf_counter(), 1e-9)
+    h = new_highs(deadline - time.perf_counter(), 1e-9)
     h.setOptionValue("solver", "choose" if integer_x else "simplex")
     integrality = fixed.integrality if integer_x else np.zeros(m.n_cols, np.int32)
-    _pass(h, replace(fixed, integrality=integrality), lower, upper)
+    pass_model(h, replace(fixed, integrality=integrality), lower, upper)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return None
@@ -164,18 +100,42 @@ class _Attempt:
     problems: tuple[str, ...]  # failed claims (see audit.py); empty when the answer is trusted
 
 
+@dataclass(frozen=True)
+class _Known:
+    """What is known before the MIP: the best audited plan and a valid bound (inf if none)."""
+
+    x: FloatArray
+    bound: float
+
+
+def _settle(
+    t: PairTable, label: str, x: FloatArray, bound: float, known: _Known, mip_gap: float, eps: float
+) -> tuple[str, FloatArray, float]:
+    """Combine a solver answer with what was known before: the better plan, the lower bound,
+    and `optimal` whenever the combined gap is within the tolerance."""
+    if main_objective(t, known.x) > main_objective(t, x):
+        x = known.x
+    bound = min(bound, known.bound)
+    objective = main_objective(t, x)
+    if label == "time_limit_feasible" and bound - objective <= allowed_gap(
+        t, objective, bound, mip_gap, eps
+    ):
+        label = "optimal"
+    return label, x, bound
+
+
 def _run_highs(
     t: PairTable,
     m: MilpArrays,
     start_x: FloatArray | None,
-    fallback_x: FloatArray,
+    known: _Known,
     deadline: float,
     mip_gap: float,
     epsilon: float,
 ) -> _Attempt:
     """One HiGHS run, its answer checked claim by claim before it gets a label."""
-    h = _new_highs(deadline - time.perf_counter(), mip_gap)
-    _pass(h, m, m.col_lower, m.col_upper)
+    h = new_highs(deadline - time.perf_counter(), mip_gap)
+    pass_model(h, m, m.col_lower, m.col_upper)
     if start_x is not None:
         start_values = np.concatenate([start_x, group_usage(t, start_x)])
         h.setSolution(m.n_cols, np.arange(m.n_cols, dtype=np.int32), start_values)
@@ -189,7 +149,7 @@ def _run_highs(
         if feasibility_problems(t, t.lower):
             return _Attempt("infeasible", t.lower.copy(), float("inf"), detail, nodes, ())
         false_claim = ("HiGHS claims infeasible, yet the pinned quantities are feasible",)
-        return _Attempt("solver_error", fallback_x, float("inf"), detail, nodes, false_claim)
+        return _Attempt("solver_error", known.x, float("inf"), detail, nodes, false_claim)
     if status == highspy.HighsModelStatus.kOptimal:
         label = "optimal"
     elif status in (highspy.HighsModelStatus.kTimeLimit, highspy.HighsModelStatus.kInterrupt):
@@ -197,11 +157,15 @@ def _run_highs(
     else:
         label = "solver_error"
     if info.primal_solution_status != 2:  # no feasible solution (kSolutionStatusFeasible)
-        return _Attempt("greedy_fallback", fallback_x, float("inf"), detail, nodes, ())
-
+        if np.isfinite(known.bound):  # the relax-and-fix plan and its LP bound stand
+            label, x, bound = _settle(
+                t, "time_limit_feasible", known.x, known.bound, known, mip_gap, epsilon
+            )
+            return _Attempt(label, x, bound, detail, nodes, ())
+        return _Attempt("greedy_fallback", known.x, float("inf"), detail, nodes, ())
     solution = np.asarray(h.getSolution().col_value, dtype=np.float64)
     raw_bound = float(info.mip_dual_bound) if m.n_groups else float(info.objective_function_value)
-    bound = _main_bound(t, raw_bound, epsilon) if np.isfinite(raw_bound) else float("inf")
+    bound = main_bound(t, raw_bound, epsilon) if np.isfinite(raw_bound) else float("inf")
     if label == "solver_error":
         bound = float("inf")
     x, y = solution[: m.n_pairs], solution[m.n_pairs :]
@@ -229,6 +193,11 @@ def _run_highs(
             optimal=label == "optimal",
             allowed_gap=allowed_gap(t, objective, bound, mip_gap, epsilon),
         )
+    if not problems:
+        label, x, bound = _settle(t, label, x, bound, known, mip_gap, epsilon)
+        objective = main_objective(t, x)
+        if bound < objective - objective_tolerance(objective):
+            problems.append(f"bound {bound:.9g} lies below the feasible objective {objective:.9g}")
     return _Attempt(label, x, bound, detail, nodes, tuple(problems))
 
 
@@ -251,7 +220,8 @@ def solve_component(
     """
     start = time.perf_counter()
     deadline = start + time_limit
-    m = build_milp(t, linking)
+    hard = is_hard(t)
+    m = build_milp(t, STRONG_LINKING if hard else linking)
     fallback = checked_greedy(t) if greedy_x is None else greedy_x
     built = time.perf_counter()
 
@@ -272,11 +242,34 @@ def solve_component(
             time_limit=time_limit,
         )
 
-    starts = [fallback, None] if warm_start and m.n_groups else [None]
+    known = _Known(fallback, float("inf"))
+    if hard:
+        relaxed = relax_and_fix(t, m, epsilon, deadline)
+        better = relaxed.x is not None and main_objective(t, relaxed.x) > main_objective(
+            t, fallback
+        )
+        known = _Known(relaxed.x if better and relaxed.x is not None else fallback, relaxed.bound)
+        if deadline - time.perf_counter() < MIP_ROOT_FACTOR * relaxed.lp_seconds:
+            # The MIP would not get past its root LP: report the plan and the LP bound.
+            label = "time_limit_feasible" if np.isfinite(known.bound) else "greedy_fallback"
+            label, x, bound = _settle(t, label, known.x, known.bound, known, mip_gap, epsilon)
+            problems = claim_problems(
+                t,
+                x,
+                solver_objective=None,
+                bound=bound,
+                optimal=label == "optimal",
+                allowed_gap=allowed_gap(t, main_objective(t, x), bound, mip_gap, epsilon),
+            )
+            if not problems:
+                return outcome(label, x, bound, 0, "relax and fix (no time for the MIP)")
+            return outcome("solver_error", fallback, float("inf"), 0, "; ".join(problems))
+
+    starts = [known.x, None] if warm_start and m.n_groups else [None]
     failed: list[str] = []
     nodes = 0
     for start_x in starts:
-        attempt = _run_highs(t, m, start_x, fallback, deadline, mip_gap, epsilon)
+        attempt = _run_highs(t, m, start_x, known, deadline, mip_gap, epsilon)
         nodes += attempt.nodes
         if not attempt.problems:
             note = "; ".join([attempt.detail, *failed]) if failed else attempt.detail
@@ -288,4 +281,4 @@ def solve_component(
         )
         if time.perf_counter() >= deadline:
             break
-    return outcome("solver_error", fallback, float("inf"), nodes, " / ".join(failed))
+    return outcome("solver_error", known.x, float("inf"), nodes, " / ".join(failed))

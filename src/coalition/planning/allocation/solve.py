@@ -14,8 +14,9 @@ from . import budget
 from .audit import objective_tolerance
 from .components import split_components
 from .greedy import greedy_plan
+from .highs import solver_version
 from .inputs import Snapshot, parameters_as_dict, snapshot_hash
-from .milp import ComponentOutcome, checked_greedy, solver_version
+from .milp import ComponentOutcome, checked_greedy
 from .model import LINKING_DEFAULT, Linking
 from .pairs import FloatArray, PairTable, build_pairs, main_objective
 from .parallel import Task, TaskResult, run_parallel, run_task
