@@ -77,7 +77,7 @@ def generate(size: Size, seed: int = 20261123, parameters: Parameters | None = N
     family_area: dict[str, str] = {}
     family_platform: dict[str, bool] = {}
     types_of_family: dict[str, list[str]] = {}
-    linked = int(round(size.cross * n_clusters))
+    linked = round(size.cross * n_clusters)
     linked_platforms = [f"C{c:03d}-platform-{k}" for c in range(linked) for k in range(6)]
     for c in range(n_clusters):
         area = AREAS[c % len(AREAS)]

@@ -102,9 +102,9 @@ def test_tables_a_killed_task_finished_stay_in_the_plan(monkeypatch: pytest.Monk
     monkeypatch.setattr(solve_module, "PARALLEL_MIN_PAIRS", 0)
     real = solve_module.run_parallel
 
-    def killed_after_first_table(tasks, workers, solve_by, hard):
+    def killed_after_first_table(tasks, workers, solve_by, hard, **kwargs):
         # As if the worker were killed at the hard deadline while on its second table.
-        results = real(tasks, workers, solve_by, hard)
+        results = real(tasks, workers, solve_by, hard, **kwargs)
         (result,) = results.values()  # tiny components: one task
         result.outcomes = {0: result.outcomes[0]}
         result.failure = "worker overran the hard time limit and was killed"
@@ -112,6 +112,7 @@ def test_tables_a_killed_task_finished_stay_in_the_plan(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(solve_module, "run_parallel", killed_after_first_table)
     plan = allocate(_many_components(), workers=1)
+    assert not any("second pass" in m for m in plan.messages)
     statuses = [c.status for c in plan.components]
     assert statuses[0] == "optimal"
     assert set(statuses[1:]) == {"greedy_fallback"}
@@ -123,3 +124,19 @@ def test_task_result_keeps_fallbacks_and_outcomes_apart():
     result = TaskResult()
     result.take(("fallback", 0, np.zeros(1)))
     assert result.fallbacks and not result.outcomes
+
+
+def test_time_left_over_goes_to_components_cut_at_their_share():
+    t = build_pairs(_many_components())
+    first = solve_module.ComponentOutcome(
+        "time_limit_feasible", np.zeros(t.n_pairs), 0.0, 50.0, 0.0, 0.1, 0, t.n_pairs, 0, "cut"
+    )
+    x = np.zeros(t.n_pairs)
+    second = replace(first, x=x, objective=10.0, bound=10.0, status="optimal", detail="done")
+    merged = solve_module.merge_outcomes(t, first, second, 1e-3, 1e-5)
+    assert merged.status == "optimal" and merged.bound == 10.0 and merged.objective == 10.0
+    worse = replace(second, objective=-1.0, bound=60.0, status="time_limit_feasible")
+    kept = solve_module.merge_outcomes(t, first, worse, 1e-3, 1e-5)
+    assert kept.objective == 0.0 and kept.bound == 50.0 and kept.status == "time_limit_feasible"
+    failed = replace(second, status="greedy_fallback")
+    assert solve_module.merge_outcomes(t, first, failed, 1e-3, 1e-5).bound == 50.0

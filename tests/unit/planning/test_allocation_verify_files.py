@@ -154,3 +154,11 @@ def test_the_hash_is_canonical_for_numbers_rows_and_keys():
     )
     changed = replace(s, offers=(replace(s.offers[0], quantity=3), *s.offers[1:]))
     assert snapshot_hash(changed) != snapshot_hash(s)
+
+
+def test_the_exported_plan_lists_each_components_status_gap_and_time(exported: Path):
+    components = json.loads((exported / "plan.json").read_text())["components"]
+    assert components and all(
+        {"status", "gap", "seconds", "time_limit", "bound"} <= set(c) for c in components
+    )
+    assert all(c["status"] == "optimal" and c["gap"] < 1e-3 for c in components)

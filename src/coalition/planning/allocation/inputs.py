@@ -179,13 +179,34 @@ def snapshot_hash(snapshot: Snapshot) -> str:
     its CSV files hashes as the original. Solver limits (time, workers) are included because
     they can change the plan.
     """
+    # Rows are spelt field by field (the same canonical values as `_jsonable`, which is
+    # several times slower on 100,000 offers).
     canonical = {
         "requirements": sorted(
-            [_jsonable(getattr(r, f)) for f in Requirement.__dataclass_fields__]
+            [
+                r.id,
+                r.capability_area,
+                r.family,
+                _number(r.quantity),
+                _number(r.priority),
+                r.needed_by.isoformat(),
+                r.destination,
+                r.divisible,
+            ]
             for r in snapshot.requirements
         ),
         "offers": sorted(
-            [_jsonable(getattr(o, f)) for f in Offer.__dataclass_fields__] for o in snapshot.offers
+            [
+                o.id,
+                o.donor,
+                o.item_type,
+                _number(o.quantity),
+                o.available_from.isoformat(),
+                o.origin,
+                _number(o.unit_value_eur),
+                None if o.allowed_capability_areas is None else sorted(o.allowed_capability_areas),
+            ]
+            for o in snapshot.offers
         ),
         "item_types": sorted(
             _jsonable([t.code, t.family, t.is_platform]) for t in snapshot.item_types

@@ -31,6 +31,7 @@ INTEGRALITY_TOLERANCE = 1e-6
 # A MIP needs about one LP solve for its root; with less time left than this many LP times,
 # a hard component keeps its relax-and-fix plan and LP bound (see relax_fix.py).
 MIP_ROOT_FACTOR = 1.5
+POLISH_SHARE = 0.9
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,44 @@ class ComponentOutcome:
     n_groups: int
     detail: str = ""
     time_limit: float = 0.0  # the share of the time limit this component was given
+
+
+def merge_outcomes(
+    t: PairTable, first: ComponentOutcome, second: ComponentOutcome, mip_gap: float, eps: float
+) -> ComponentOutcome:
+    """Two audited answers for the same component: the better plan and the lower bound (both
+    bounds are valid, so is their minimum); optimal when that closes the gap."""
+    if second.status not in ("optimal", "time_limit_feasible"):
+        return replace(first, detail=f"{first.detail}; second pass: {second.status}")
+    best = first if first.objective >= second.objective else second
+    bound = min(first.bound, second.bound)
+    gap_ok = bound - best.objective <= allowed_gap(t, best.objective, bound, mip_gap, eps)
+    return replace(
+        best,
+        status="optimal" if gap_ok else "time_limit_feasible",
+        bound=bound,
+        build_seconds=first.build_seconds + second.build_seconds,
+        solve_seconds=first.solve_seconds + second.solve_seconds,
+        nodes=first.nodes + second.nodes,
+        time_limit=first.time_limit + second.time_limit,
+        detail=f"{first.detail}; second pass: {second.detail}",
+    )
+
+
+def fallback_outcome(t: PairTable, x: FloatArray, reason: str) -> ComponentOutcome:
+    """A component that gets its (checked) greedy plan and no bound."""
+    return ComponentOutcome(
+        status="greedy_fallback",
+        x=x,
+        objective=main_objective(t, x),
+        bound=float("inf"),
+        build_seconds=0.0,
+        solve_seconds=0.0,
+        nodes=0,
+        n_pairs=t.n_pairs,
+        n_groups=int(t.group_penalty.size),
+        detail=reason,
+    )
 
 
 def checked_greedy(t: PairTable) -> FloatArray:
@@ -134,7 +173,9 @@ def _run_highs(
     epsilon: float,
 ) -> _Attempt:
     """One HiGHS run, its answer checked claim by claim before it gets a label."""
-    h = new_highs(deadline - time.perf_counter(), mip_gap)
+    remaining = deadline - time.perf_counter()
+    # A MIP incumbent may need polishing to a vertex (below): keep a tenth of the time for it.
+    h = new_highs(remaining * (POLISH_SHARE if m.n_groups else 1.0), mip_gap)
     pass_model(h, m, m.col_lower, m.col_upper)
     if start_x is not None:
         start_values = np.concatenate([start_x, group_usage(t, start_x)])
@@ -177,7 +218,10 @@ def _run_highs(
         if polished is None or not _integral(t, polished):
             polished = _solve_fixed_y(t, m, y, integer_x=True, deadline=deadline)
         if polished is None:
-            problems.append("no integral solution for the solver's new types")
+            # No time left to polish: the best known plan stands; HiGHS's bound stays valid.
+            x, claimed = known.x, None
+            label = "time_limit_feasible"
+            detail += "; incumbent not polished in time, best known plan kept"
         else:
             # The polished x is optimal for the solver's y, hence worth at least its claim.
             x = polished

@@ -16,10 +16,10 @@ from .components import split_components
 from .greedy import greedy_plan
 from .highs import solver_version
 from .inputs import Snapshot, parameters_as_dict, snapshot_hash
-from .milp import ComponentOutcome, checked_greedy
+from .milp import ComponentOutcome, checked_greedy, fallback_outcome, merge_outcomes
 from .model import LINKING_DEFAULT, Linking
 from .pairs import FloatArray, PairTable, build_pairs, main_objective
-from .parallel import Task, TaskResult, run_parallel, run_task
+from .parallel import Task, TaskResult, Worker, run_parallel, run_task, start_workers
 from .plan import (
     AreaCoverage,
     Assignment,
@@ -34,8 +34,12 @@ from .verify import verify_snapshot_plan
 Method = Literal["milp", "greedy"]
 # Below this many pairs, worker start-up costs more than it saves.
 PARALLEL_MIN_PAIRS = 20_000
+# A second pass over time-limited components is not worth starting with less time left.
+RETRY_MIN_S = 0.2
+# From this many offers a snapshot usually has more than PARALLEL_MIN_PAIRS pairs.
+EARLY_WORKERS_OFFERS = 5_000
 # Small components are batched into one task until a task holds this many pairs.
-TASK_MIN_PAIRS = 2_000
+TASK_MIN_PAIRS = 500
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,28 @@ def allocate(
     status `invalid_input` and the reasons in `messages`.
     """
     started = time.perf_counter()
+    params = snapshot.parameters
+    n_workers = max(1, params.workers if workers is None else workers)
+    # Large snapshots will need workers: start them now, so that their start-up overlaps the
+    # hash, the checks and the pair table instead of eating into the time limit.
+    big = method == "milp" and len(snapshot.offers) >= EARLY_WORKERS_OFFERS
+    early = start_workers(n_workers) if big else []
+    try:
+        return _allocate(snapshot, method, linking, n_workers, started, early)
+    finally:
+        for worker in early:
+            if worker.process.poll() is None:  # started early but never needed
+                worker.stop(kill=True)
+
+
+def _allocate(
+    snapshot: Snapshot,
+    method: Method,
+    linking: Linking,
+    n_workers: int,
+    started: float,
+    early: list[Worker],
+) -> Plan:
     params = snapshot.parameters
     header = _Header(
         method=method,
@@ -91,7 +117,7 @@ def allocate(
     parts = split_components(table)
     tables = [table.subset(p) for p in parts]
     build = time.perf_counter() - started
-    outcomes = _solve_components(tables, snapshot, workers, started, linking)
+    outcomes = _solve_components(tables, snapshot, n_workers, started, linking, early)
     x = np.zeros(table.n_pairs)
     summaries = []
     for k, (pairs, outcome) in enumerate(zip(parts, outcomes, strict=True)):
@@ -169,18 +195,33 @@ def _audited(snapshot: Snapshot, plan: Plan, messages: list[str]) -> Plan:
 
 
 def make_tasks(
-    tables: list[PairTable], time_limit: float, params_gap: float, eps: float, linking: Linking
+    tables: list[PairTable],
+    time_limit: float,
+    params_gap: float,
+    eps: float,
+    linking: Linking,
+    starts: tuple[FloatArray, ...] = (),
 ) -> list[Task]:
     """Components in order (largest first), small ones batched until a task has
     `TASK_MIN_PAIRS` pairs: a message per component would cost more than solving it."""
     tasks: list[Task] = []
-    batch: list[PairTable] = []
+    batch: list[int] = []
     batch_pairs = 0
     for k, t in enumerate(tables):
-        batch.append(t)
+        batch.append(k)
         batch_pairs += t.n_pairs
         if batch_pairs >= TASK_MIN_PAIRS or k == len(tables) - 1:
-            tasks.append(Task(len(tasks), tuple(batch), time_limit, params_gap, eps, linking))
+            tasks.append(
+                Task(
+                    len(tasks),
+                    tuple(tables[i] for i in batch),
+                    time_limit,
+                    params_gap,
+                    eps,
+                    linking,
+                    starts=tuple(starts[i] for i in batch) if starts else (),
+                )
+            )
             batch, batch_pairs = [], 0
     return tasks
 
@@ -188,19 +229,60 @@ def make_tasks(
 def _solve_components(
     tables: list[PairTable],
     snapshot: Snapshot,
-    workers: int | None,
+    n_workers: int,
     started: float,
     linking: Linking,
+    early: list[Worker],
+) -> list[ComponentOutcome]:
+    """Two passes: every component with its share of the time (so none starves), then the
+    time left over goes to those that stopped at their share, warm-started from their plan."""
+    params = snapshot.parameters
+    workers: list[Worker] = list(early)
+    try:
+        outcomes = _solve_pass(tables, (), snapshot, n_workers, started, linking, workers)
+        retry = sorted(
+            (k for k, o in enumerate(outcomes) if o.status == "time_limit_feasible"),
+            key=lambda k: outcomes[k].objective - outcomes[k].bound,  # largest gap first
+        )
+        solve_by = budget.solve_deadline(started, params.time_limit_s)
+        if retry and solve_by - time.perf_counter() > RETRY_MIN_S:
+            again = _solve_pass(
+                [tables[k] for k in retry],
+                tuple(outcomes[k].x for k in retry),
+                snapshot,
+                n_workers,
+                started,
+                linking,
+                workers,
+            )
+            for k, outcome in zip(retry, again, strict=True):
+                outcomes[k] = merge_outcomes(
+                    tables[k], outcomes[k], outcome, params.mip_gap, params.tie_break_epsilon
+                )
+    finally:
+        for worker in workers:
+            if worker.process.poll() is None:
+                worker.stop(kill=False)
+    return outcomes
+
+
+def _solve_pass(
+    tables: list[PairTable],
+    starts: tuple[FloatArray, ...],
+    snapshot: Snapshot,
+    n_workers: int,
+    started: float,
+    linking: Linking,
+    workers: list[Worker],
 ) -> list[ComponentOutcome]:
     params = snapshot.parameters
-    n_workers = max(1, params.workers if workers is None else workers)
     solve_by = budget.solve_deadline(started, params.time_limit_s)
     tasks = make_tasks(
-        tables, params.time_limit_s, params.mip_gap, params.tie_break_epsilon, linking
+        tables, params.time_limit_s, params.mip_gap, params.tie_break_epsilon, linking, starts
     )
     total_pairs = sum(t.n_pairs for t in tables)
     results: dict[int, TaskResult] = {}
-    if total_pairs < PARALLEL_MIN_PAIRS:
+    if total_pairs < PARALLEL_MIN_PAIRS and not workers:
         # In process: small enough that HiGHS's own time limit keeps the limit. Anything
         # larger goes to workers (even with one) so that the hard deadline can be enforced.
         weight_left = sum(budget.weight(t) for t in tables)
@@ -213,9 +295,11 @@ def _solve_components(
                 result.take(message)
     else:
         hard = budget.hard_deadline(started, params.time_limit_s)
-        results = run_parallel(tasks, n_workers, solve_by, hard)
+        pool: list[Worker] = [workers.pop() for _ in range(len(workers))]
+        results = run_parallel(tasks, pool or n_workers, solve_by, hard, keep=workers)
 
     outcomes: list[ComponentOutcome] = []
+    last_call = budget.last_call(started, params.time_limit_s)
     for task in tasks:
         result = results[task.index]
         for k, t in enumerate(task.tables):
@@ -223,24 +307,21 @@ def _solve_components(
                 outcomes.append(result.outcomes[k])
             else:
                 reason = result.failure or "no outcome"
-                outcomes.append(_greedy_fallback(t, result.fallbacks.get(k), reason))
+                outcomes.append(_greedy_fallback(t, result.fallbacks.get(k), reason, last_call))
     return outcomes
 
 
-def _greedy_fallback(t: PairTable, x: FloatArray | None, reason: str) -> ComponentOutcome:
-    x = checked_greedy(t) if x is None else x
-    return ComponentOutcome(
-        status="greedy_fallback",
-        x=x,
-        objective=main_objective(t, x),
-        bound=float("inf"),
-        build_seconds=0.0,
-        solve_seconds=0.0,
-        nodes=0,
-        n_pairs=t.n_pairs,
-        n_groups=int(t.group_penalty.size),
-        detail=reason,
-    )
+def _greedy_fallback(
+    t: PairTable, x: FloatArray | None, reason: str, last_call: float
+) -> ComponentOutcome:
+    """The component's greedy plan; past `last_call` (the hard limit is near) only its pins,
+    which are feasible and cost nothing to compute."""
+    if x is None:
+        if time.perf_counter() < last_call:
+            x = checked_greedy(t)
+        else:
+            x, reason = t.lower.copy(), f"{reason}; no time left for the greedy plan: pins only"
+    return fallback_outcome(t, x, reason)
 
 
 def _assemble(
