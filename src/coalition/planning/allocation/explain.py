@@ -70,6 +70,7 @@ class _Context:
         self.params = snapshot.parameters
         self.offers = {o.id: o for o in snapshot.offers}
         self.reqs = {r.id: r for r in snapshot.requirements}
+        self.types = snapshot.item_type_by_code()
         self.by_offer: dict[str, list[Assignment]] = defaultdict(list)
         self.by_req: dict[str, list[Assignment]] = defaultdict(list)
         for a in plan.assignments:
@@ -97,7 +98,9 @@ class _Context:
 
     def new_type(self, o: Offer, r: Requirement) -> bool:
         """Would using o for r introduce a platform type not yet in service (or in the plan)?"""
-        return rules.is_new_type(self.snapshot, o, r) and (
+        item = self.types.get(o.item_type)
+        is_platform = item is not None and item.is_platform
+        return matching.is_new_type(is_platform, r.family, o.item_type, self.snapshot.fleet) and (
             (r.family, o.item_type) not in self.introduced
         )
 
