@@ -69,7 +69,9 @@ def _fixed(
     """The best x with exactly `open_groups` open (closed groups' pairs at 0), if integral."""
     opened = open_groups > 0.5
     lower, upper = m.col_lower.copy(), m.col_upper.copy()
-    closed = (t.group >= 0) & ~opened[np.maximum(t.group, 0)]
+    closed = t.group >= 0
+    if opened.size:
+        closed &= ~opened[np.maximum(t.group, 0)]
     if np.any(t.lower[closed] > 0):
         return None  # a pin needs that group open
     upper[: m.n_pairs][closed] = 0.0
