@@ -1,9 +1,13 @@
-"""Allocation planner benchmark: `.venv/bin/python bench/allocation.py [--sizes S,M,L] [--xl]`.
+"""Allocation planner benchmark: `.venv/bin/python bench/allocation.py [--sizes S,M,L] [--xl]
+[--quick] [--no-cross]`.
 
 For each size: the HiGHS component solve (build time, solve time, objective, proven bound, gap,
 peak memory), the greedy baselines, and the same model (one monolithic MILP, identical
 formulation and coefficients) built with PuLP and solved by its bundled CBC under a time limit.
 Each size runs in a fresh child process so that peak-memory figures belong to that size only.
+Then the same sizes under a 2 s time limit (how many components fall back to greedy, and the
+wall time against the limit), and the gap over time on LX, the L instance without clusters
+(bench/allocation_cross.py; `--quick` keeps only its 5 s and 10 s columns).
 """
 
 from __future__ import annotations
@@ -65,6 +69,7 @@ def run_highs(name: str, time_limit: float, workers: int) -> dict[str, Any]:
         "parent_rss_mib": _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss),
         "worker_rss_mib": _mib(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss),
         "greedy": greedy.objective,
+        "fallbacks": sum(c.status == "greedy_fallback" for c in plan.components),
         "greedy_penalty_aware": aware,
     }
 
@@ -110,7 +115,7 @@ def run_pulp_cbc(name: str, time_limit: float, gap: float) -> dict[str, Any]:
     x = np.array([c.varValue or 0.0 for c in columns[: m.n_pairs]])
     objective = main_objective(table, x) if model.status == 1 else float("nan")
     # CBC reports the bound on the solver objective (with tie-break terms); convert it to a
-    # bound on the main objective exactly as the HiGHS path does (milp._main_bound).
+    # bound on the main objective exactly as the HiGHS path does (highs.main_bound).
     bounds = re.findall(r"(?:Upper|Lower) bound:\s+(-?[\d.e+]+)", text)
     eps = snapshot.parameters.tie_break_epsilon
     raw = abs(float(bounds[-1])) if bounds else float("nan")
@@ -200,6 +205,9 @@ def main() -> None:
     parser.add_argument("--no-pulp", action="store_true", help="skip the PuLP + CBC comparison")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--quick", action="store_true", help="LX: only the 5 s and 10 s limits")
+    parser.add_argument("--no-cross", action="store_true", help="skip the LX comparison")
+    parser.add_argument("--limited", type=float, default=2.0, help="the short time limit, s")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -210,23 +218,42 @@ def main() -> None:
         f"# allocation benchmark — {time.strftime('%Y-%m-%d')}, {platform.processor() or ''}"
         f" Python {platform.python_version()}"
     )
-    results = []
-    for name in sizes:
-        cmd = [
-            sys.executable,
-            __file__,
-            "--child",
-            name,
-            "--time-limit",
-            str(args.time_limit),
-            "--workers",
-            str(args.workers),
-        ] + (["--no-pulp"] if args.no_pulp else [])
-        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
-        line = next(x for x in out.splitlines() if x.startswith("RESULT "))
-        results.append(json.loads(line[len("RESULT ") :]))
-        print(f"  {name}: done", file=sys.stderr)
+    results = [_run_child(name, args.time_limit, args.workers, args.no_pulp) for name in sizes]
     print_table(results)
+
+    print(f"\nUnder a {args.limited:g} s time limit ({args.workers} workers):")
+    print("| size | status | components fallen back | objective | total wall (s) |")
+    print("|---|---|---:|---:|---:|")
+    for name in sizes:
+        r = _run_child(name, args.limited, args.workers, no_pulp=True)
+        print(
+            f"| {name} | {r['status']} | {r['fallbacks']} of {r['components']} | "
+            f"{r['objective']:,.3f} | {r['total_s']:.2f} |"
+        )
+
+    if not args.no_cross:
+        limits = "5,10" if args.quick else "5,10,30,60"
+        cross = [sys.executable, str(Path(__file__).with_name("allocation_cross.py"))]
+        cross += ["--limits", limits] + (["--no-pulp"] if args.no_pulp else [])
+        print(subprocess.run(cross, capture_output=True, text=True, check=True).stdout)
+
+
+def _run_child(name: str, time_limit: float, workers: int, no_pulp: bool) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        __file__,
+        "--child",
+        name,
+        "--time-limit",
+        str(time_limit),
+        "--workers",
+        str(workers),
+    ] + (["--no-pulp"] if no_pulp else [])
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    print(f"  {name} ({time_limit:g} s): done", file=sys.stderr)
+    result: dict[str, Any] = json.loads(line[len("RESULT ") :])
+    return result
 
 
 if __name__ == "__main__":

@@ -47,6 +47,9 @@ class Size:
     requirements: int
     offers: int
     donors: int
+    # Fraction of clusters whose platform types also serve platform families of *other*
+    # clusters in that fraction (0: compatibility stays inside clusters).
+    cross: float = 0.0
 
 
 SIZES = {
@@ -54,6 +57,9 @@ SIZES = {
     "M": Size("M", 1_000, 10_000, 40),
     "L": Size("L", 2_000, 20_000, 60),
     "XL": Size("XL", 10_000, 100_000, 60),
+    # L without clusters: a platform type may substitute for a platform family of any
+    # cluster, so every platform pair and new-type binary falls into one large component.
+    "LX": Size("LX", 2_000, 20_000, 60, cross=1.0),
 }
 
 FAMILIES_PER_CLUSTER = 12  # 6 platform families, 6 ammunition/spares families
@@ -71,6 +77,8 @@ def generate(size: Size, seed: int = 20261123, parameters: Parameters | None = N
     family_area: dict[str, str] = {}
     family_platform: dict[str, bool] = {}
     types_of_family: dict[str, list[str]] = {}
+    linked = round(size.cross * n_clusters)
+    linked_platforms = [f"C{c:03d}-platform-{k}" for c in range(linked) for k in range(6)]
     for c in range(n_clusters):
         area = AREAS[c % len(AREAS)]
         platforms = [f"C{c:03d}-platform-{k}" for k in range(6)]
@@ -89,7 +97,8 @@ def generate(size: Size, seed: int = 20261123, parameters: Parameters | None = N
             for code in types_of_family[f]:
                 if rng.random() < 0.4:
                     fleet.add((f, code))
-                siblings = [g for g in platforms if g != f]
+                pool = linked_platforms if c < linked else platforms
+                siblings = [g for g in pool if g != f]
                 extra = rng.choice(siblings, size=int(rng.integers(1, 4)), replace=False)
                 compatibility[code] = frozenset(str(g) for g in extra)
                 fleet.update((str(g), code) for g in extra if rng.random() < 0.2)

@@ -68,7 +68,8 @@ def allocate(
     else:
         render_summary(stored.id, plan)
     if export_snapshot:
-        note(
+        # With --json, stdout carries the JSON document only.
+        (note if json_out else say)(
             f"inputs and plan written to {export_snapshot}: check with "
             f"`coalition plan verify {export_snapshot}`"
         )

@@ -8,7 +8,8 @@ from types import MappingProxyType
 
 import pulp
 import pytest
-from hypothesis import HealthCheck, given, settings
+from allocation_regressions import SEED_29, STALE_WARM_START
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from coalition.planning.allocation import (
@@ -170,6 +171,8 @@ def pulp_objective(s: Snapshot) -> float:
 @pytest.mark.filterwarnings("ignore:PULP_CBC_CMD is deprecated:DeprecationWarning")
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(snapshots())
+@example(STALE_WARM_START)  # --hypothesis-seed=25 under HYPOTHESIS_PROFILE=explore
+@example(SEED_29)
 def test_every_plan_obeys_the_rules_and_matches_an_independent_solver(s: Snapshot):
     plan = allocate(s)
     assert plan.status == PlanStatus.OPTIMAL, plan.messages

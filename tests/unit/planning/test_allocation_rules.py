@@ -219,8 +219,8 @@ def test_worker_processes_give_the_same_plan_as_in_process(monkeypatch: pytest.M
 def test_a_worker_past_the_hard_deadline_is_stopped_and_reported():
     table = build_pairs(_many_components())
     task = Task(0, (table,), time_limit=10.0, mip_gap=1e-3, epsilon=1e-5, linking="offer")
-    results = run_parallel([task], workers=1, soft_deadline=0.0, hard_deadline=0.0)
-    assert isinstance(results[0], str) and "hard time limit" in results[0]
+    results = run_parallel([task], workers=1, solve_deadline=0.0, hard_deadline=0.0)
+    assert "hard time limit" in results[0].failure and not results[0].outcomes
 
 
 @pytest.mark.parametrize("linking", ["pair", "offer", "requirement", "offer+requirement"])

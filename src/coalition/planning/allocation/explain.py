@@ -6,6 +6,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
 
+from coalition.domain import matching
+
+from . import rules
 from .inputs import Offer, Requirement, Snapshot
 from .plan import Assignment, Plan
 
@@ -82,26 +85,23 @@ class _Context:
         return sum(a.quantity for a in self.by_req[req_id])
 
     def compatible(self, o: Offer, r: Requirement) -> bool:
-        return r.family in self.snapshot.families_served(o.item_type)
+        return rules.compatible(self.snapshot, o, r)
 
     def condition_allows(self, o: Offer, r: Requirement) -> bool:
-        allowed = o.allowed_capability_areas
-        return allowed is None or r.capability_area in allowed
+        return matching.condition_allows(o.allowed_capability_areas, r.capability_area)
 
     def factor(self, o: Offer, r: Requirement) -> float:
-        arrival = o.available_from.toordinal() + self.snapshot.transit(o.origin, r.destination)
-        late = max(0, arrival - r.needed_by.toordinal())
-        return max(0.0, 1.0 - late / self.params.grace_days)
+        return rules.lateness_factor(self.snapshot, o, r)
 
     def unit_value(self, o: Offer, r: Requirement) -> float:
-        return self.params.weight(r.priority) / r.quantity * self.factor(o, r)
+        return rules.unit_value(self.snapshot, o, r)
 
     def new_type(self, o: Offer, r: Requirement) -> bool:
         """Would using o for r introduce a platform type not yet in service (or in the plan)?"""
         item = self.types.get(o.item_type)
-        key = (r.family, o.item_type)
-        return bool(item and item.is_platform and key not in self.snapshot.fleet) and (
-            key not in self.introduced
+        is_platform = item is not None and item.is_platform
+        return matching.is_new_type(is_platform, r.family, o.item_type, self.snapshot.fleet) and (
+            (r.family, o.item_type) not in self.introduced
         )
 
     def takers(self, offer_id: str, exclude: str) -> str:

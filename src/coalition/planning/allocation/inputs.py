@@ -15,6 +15,8 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
 
+from coalition.domain import matching
+
 DEFAULT_PRIORITY_WEIGHTS: Mapping[int, float] = MappingProxyType(
     {1: 16.0, 2: 8.0, 3: 4.0, 4: 2.0, 5: 1.0}
 )
@@ -119,8 +121,7 @@ class Snapshot:
     def families_served(self, item_type: str) -> frozenset[str]:
         """The requirement families an item type serves: its own plus the compatibility rules."""
         own = next((t.family for t in self.item_types if t.code == item_type), None)
-        extra = self.compatibility.get(item_type, frozenset())
-        return extra | {own} if own is not None else frozenset(extra)
+        return matching.families_served(own, self.compatibility.get(item_type, frozenset()))
 
     def transit(self, origin: str, destination: str) -> int:
         return int(
@@ -128,13 +129,22 @@ class Snapshot:
         )
 
 
+def _number(value: int | float | Decimal) -> int | float:
+    """One spelling per number: 2, 2.0 and Decimal("2.00") all become 2; 2.5 and
+    Decimal("2.50") both become 2.5 (JSON writes floats in their shortest round-trip form)."""
+    number = float(value)
+    if number.is_integer():
+        return int(number)
+    return number
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float, Decimal)):
+        return _number(value)
     if isinstance(value, (frozenset, set)):
         return sorted(_jsonable(v) for v in value)
     if isinstance(value, (tuple, list)):
@@ -164,18 +174,43 @@ def parameters_as_dict(parameters: Parameters) -> dict[str, Any]:
 def snapshot_hash(snapshot: Snapshot) -> str:
     """sha256 of a canonical JSON serialisation of the snapshot and its parameters.
 
-    Row order does not matter (rows are sorted by id); solver limits (time, workers) are
-    included because they can change the plan.
+    Canonical: row order and mapping order do not matter (everything is sorted), and a number
+    hashes the same however it is spelt (2, 2.0, Decimal("2.00")), so a snapshot reloaded from
+    its CSV files hashes as the original. Solver limits (time, workers) are included because
+    they can change the plan.
     """
+    # Rows are spelt field by field (the same canonical values as `_jsonable`, which is
+    # several times slower on 100,000 offers).
     canonical = {
         "requirements": sorted(
-            [_jsonable(getattr(r, f)) for f in Requirement.__dataclass_fields__]
+            [
+                r.id,
+                r.capability_area,
+                r.family,
+                _number(r.quantity),
+                _number(r.priority),
+                r.needed_by.isoformat(),
+                r.destination,
+                r.divisible,
+            ]
             for r in snapshot.requirements
         ),
         "offers": sorted(
-            [_jsonable(getattr(o, f)) for f in Offer.__dataclass_fields__] for o in snapshot.offers
+            [
+                o.id,
+                o.donor,
+                o.item_type,
+                _number(o.quantity),
+                o.available_from.isoformat(),
+                o.origin,
+                _number(o.unit_value_eur),
+                None if o.allowed_capability_areas is None else sorted(o.allowed_capability_areas),
+            ]
+            for o in snapshot.offers
         ),
-        "item_types": sorted([t.code, t.family, t.is_platform] for t in snapshot.item_types),
+        "item_types": sorted(
+            _jsonable([t.code, t.family, t.is_platform]) for t in snapshot.item_types
+        ),
         "compatibility": _jsonable(snapshot.compatibility),
         "fleet": _jsonable(snapshot.fleet),
         "transit_days": _jsonable(snapshot.transit_days),

@@ -1,8 +1,10 @@
 """Candidate (offer, requirement) pairs as numpy arrays: the index set of the x variables.
 
-A pair exists when the offer's item type serves the requirement's family, the donor's condition
-allows the requirement's capability area, the coordinator has not forbidden it, and the
-lateness factor is positive. Everything is computed an array at a time.
+The rules are defined once, in `coalition.domain.matching` (a pair exists when the offer's item
+type serves the requirement's family, the donor's condition allows the requirement's capability
+area, the coordinator has not forbidden it, and the lateness factor is positive). This module
+applies them an array at a time; tests/unit/planning/test_allocation_matching.py holds every
+pair, factor, value and new-type group to the scalar definitions.
 """
 
 from __future__ import annotations
@@ -79,6 +81,17 @@ class PairTable:
         )
 
 
+def days_late(arrival: IntArray, needed_by: IntArray) -> IntArray:
+    """`coalition.domain.matching.days_late` on date ordinals, an array at a time."""
+    late: IntArray = np.maximum(arrival - needed_by, 0)
+    return late
+
+
+def lateness_factors(late: IntArray, grace_days: int) -> FloatArray:
+    """`coalition.domain.matching.lateness_factor`, an array at a time (tested equal)."""
+    return np.maximum(0.0, 1.0 - late / float(grace_days))
+
+
 def _codes(values: list[str]) -> tuple[dict[str, int], IntArray]:
     index: dict[str, int] = {}
     codes = np.fromiter((index.setdefault(v, len(index)) for v in values), np.int64, len(values))
@@ -137,8 +150,7 @@ def build_pairs(snapshot: Snapshot) -> PairTable:
     available = np.fromiter((o.available_from.toordinal() for o in offers), np.int64, n_o)
     needed = np.fromiter((r.needed_by.toordinal() for r in reqs), np.int64, n_r)
     arrival = available[pair_o] + transit[offer_origin[pair_o], req_dest[pair_r]]
-    late = np.maximum(0, arrival - needed[pair_r])
-    factor = np.maximum(0.0, 1.0 - late / float(params.grace_days))
+    factor = lateness_factors(days_late(arrival, needed[pair_r]), params.grace_days)
     keep &= factor > 0.0
 
     if params.forbids:
@@ -162,7 +174,7 @@ def build_pairs(snapshot: Snapshot) -> PairTable:
     req_q = np.fromiter((r.quantity for r in reqs), np.float64, n_r)
     offer_q = np.fromiter((o.quantity for o in offers), np.float64, n_o)
     weight = np.fromiter((params.weight(r.priority) for r in reqs), np.float64, n_r)
-    value = weight[pair_r] / req_q[pair_r] * factor
+    value = weight[pair_r] / req_q[pair_r] * factor  # matching.unit_value, array-wise
 
     # Tie-break score in [0, 1]: cheaper (EUR per unit) and earlier arrival score lower.
     eur = np.fromiter((float(o.unit_value_eur) for o in offers), np.float64, n_o)

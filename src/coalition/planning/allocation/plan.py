@@ -56,10 +56,12 @@ class ComponentSummary:
     requirements: int
     pairs: int
     binaries: int
-    status: str
+    status: str  # optimal | time_limit_feasible | greedy_fallback | infeasible | solver_error
     objective: float
-    bound: float
-    seconds: float
+    bound: float  # inf when unknown
+    gap: float | None  # relative, None when the bound is unknown
+    seconds: float  # build and solve, wall time in its worker
+    time_limit: float  # the share of the time limit it was given (see budget.py)
 
 
 @dataclass(frozen=True)

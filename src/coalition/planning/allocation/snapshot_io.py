@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from collections.abc import Iterable, Sequence
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from .inputs import ItemType, Offer, Parameters, Pin, Requirement, Snapshot, parameters_as_dict
-from .plan import Plan
+from .plan import ComponentSummary, Plan
 
 NO_CONDITION = ""
 EMPTY_CONDITION = "(none)"  # a condition that allows no capability area at all
@@ -69,6 +70,13 @@ def plan_as_dict(plan: Plan) -> dict[str, Any]:
         "new_types": [list(t) for t in plan.new_types],
         "messages": list(plan.messages),
     }
+
+
+def _component(c: ComponentSummary) -> dict[str, Any]:
+    """One component's status, gap and time (an unknown bound is written as null)."""
+    data = dict(c.__dict__)
+    data["bound"] = c.bound if math.isfinite(c.bound) else None
+    return data
 
 
 def export_snapshot(snapshot: Snapshot, plan: Plan | None, directory: str | Path) -> Path:
@@ -147,7 +155,8 @@ def export_snapshot(snapshot: Snapshot, plan: Plan | None, directory: str | Path
         json.dumps(parameters_as_dict(snapshot.parameters), indent=2, sort_keys=True) + "\n"
     )
     if plan is not None:
-        (out / "plan.json").write_text(json.dumps(plan_as_dict(plan), indent=2) + "\n")
+        data = plan_as_dict(plan) | {"components": [_component(c) for c in plan.components]}
+        (out / "plan.json").write_text(json.dumps(data, indent=2) + "\n")
     return out
 
 

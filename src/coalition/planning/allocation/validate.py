@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from coalition.domain.matching import Exclusion
+
+from . import rules
 from .inputs import Snapshot
 
 
@@ -16,37 +19,25 @@ def pair_exclusion(snapshot: Snapshot, offer_id: str, requirement_id: str) -> st
         return f"unknown offer {offer_id!r}"
     if req is None:
         return f"unknown requirement {requirement_id!r}"
-    if req.family not in snapshot.families_served(offer.item_type):
+    reason = rules.exclusion(snapshot, offer, req)
+    if reason is Exclusion.INCOMPATIBLE:
         return (
             f"item type {offer.item_type!r} of offer {offer_id} cannot serve family "
             f"{req.family!r} of requirement {requirement_id}"
         )
-    allowed = offer.allowed_capability_areas
-    if allowed is not None and req.capability_area not in allowed:
+    if reason is Exclusion.CONDITION:
         return (
             f"donor {offer.donor}'s condition on offer {offer_id} allows only "
-            f"{sorted(allowed)}, not {req.capability_area!r}"
+            f"{sorted(offer.allowed_capability_areas or ())}, not {req.capability_area!r}"
         )
-    if (offer_id, requirement_id) in snapshot.parameters.forbids:
+    if reason is Exclusion.FORBIDDEN:
         return f"the pair ({offer_id}, {requirement_id}) is forbidden by the coordinator"
-    if lateness_factor(snapshot, offer_id, requirement_id) <= 0.0:
+    if reason is Exclusion.LATE:
         return (
             f"offer {offer_id} arrives more than {snapshot.parameters.grace_days} days after "
             f"requirement {requirement_id} is needed (lateness factor 0)"
         )
     return None
-
-
-def arrival_ordinal(snapshot: Snapshot, offer_id: str, requirement_id: str) -> int:
-    offer = next(o for o in snapshot.offers if o.id == offer_id)
-    req = next(r for r in snapshot.requirements if r.id == requirement_id)
-    return offer.available_from.toordinal() + snapshot.transit(offer.origin, req.destination)
-
-
-def lateness_factor(snapshot: Snapshot, offer_id: str, requirement_id: str) -> float:
-    req = next(r for r in snapshot.requirements if r.id == requirement_id)
-    late = max(0, arrival_ordinal(snapshot, offer_id, requirement_id) - req.needed_by.toordinal())
-    return max(0.0, 1.0 - late / snapshot.parameters.grace_days)
 
 
 def validate_snapshot(snapshot: Snapshot) -> list[str]:

@@ -1,7 +1,9 @@
 """Independent check of a plan against the rules: plain Python, no solver, no shared model code.
 
-A plan passes when no rule is violated and the objective recomputed here from the snapshot and
-the assignments matches the claimed objective within 1e-6 relative.
+The rules are read from their one definition, `coalition.domain.matching`, pair by pair; the
+model builder's numpy tables are not used. A plan passes when no rule is violated and the
+objective recomputed here from the snapshot and the assignments matches the claimed objective
+within 1e-6 relative.
 """
 
 from __future__ import annotations
@@ -9,10 +11,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
+
+from coalition.domain import matching
 
 from .inputs import Snapshot
-from .snapshot_io import load_plan, load_snapshot
 
 QUANTITY_TOLERANCE = 1e-6
 OBJECTIVE_TOLERANCE = 1e-6
@@ -22,6 +24,8 @@ OBJECTIVE_TOLERANCE = 1e-6
 class Violation:
     rule: str  # unknown_id | negative | compatibility | condition | forbidden | late |
     #            integrality | offer_quantity | requirement_quantity | pin | objective
+    #            and, for exported files (verify_files.py): snapshot_hash | assignment |
+    #            new_types | bound | gap | status
     text: str
 
 
@@ -31,6 +35,7 @@ class VerificationReport:
     claimed_objective: float | None
     recomputed_objective: float
     assignments: int
+    new_types: tuple[tuple[str, str], ...] = ()  # (family, item_type) the plan introduces
 
     @property
     def passed(self) -> bool:
@@ -48,6 +53,7 @@ def verify_snapshot_plan(
     reqs = {r.id: r for r in snapshot.requirements}
     platform = {t.code: t.is_platform for t in snapshot.item_types}
     own_family = {t.code: t.family for t in snapshot.item_types}
+    fleet = snapshot.fleet
     violations: list[Violation] = []
     amount: dict[tuple[str, str], float] = defaultdict(float)
     rows = 0
@@ -71,24 +77,23 @@ def verify_snapshot_plan(
         per_req[req_id] += q
         if q <= QUANTITY_TOLERANCE:
             continue
-        serves = set(snapshot.compatibility.get(o.item_type, ())) | {own_family.get(o.item_type)}
-        if r.family not in serves:
+        own = own_family.get(o.item_type)
+        if not matching.serves(own, snapshot.compatibility.get(o.item_type, ()), r.family):
             violations.append(Violation("compatibility", f"{pair}: {o.item_type} ∌ {r.family}"))
-        if o.allowed_capability_areas is not None and (
-            r.capability_area not in o.allowed_capability_areas
-        ):
+        if not matching.condition_allows(o.allowed_capability_areas, r.capability_area):
             violations.append(Violation("condition", f"{pair}: area {r.capability_area}"))
         if (offer_id, req_id) in params.forbids:
             violations.append(Violation("forbidden", f"{pair} is forbidden"))
         transit = snapshot.transit_days.get((o.origin, r.destination), params.default_transit_days)
-        late_days = max(0, (o.available_from.toordinal() + transit) - r.needed_by.toordinal())
-        factor = max(0.0, 1.0 - late_days / params.grace_days)
+        late_days = matching.days_late(matching.arrival(o.available_from, transit), r.needed_by)
+        factor = matching.lateness_factor(late_days, params.grace_days)
         if factor <= 0.0:
             violations.append(Violation("late", f"{pair} arrives {late_days} days late"))
         if not r.divisible and abs(q - round(q)) > QUANTITY_TOLERANCE:
             violations.append(Violation("integrality", f"{pair}: {q} units of indivisible"))
-        objective += params.priority_weights[r.priority] / r.quantity * factor * q
-        if platform.get(o.item_type, False) and (r.family, o.item_type) not in snapshot.fleet:
+        weight = float(params.priority_weights[r.priority])
+        objective += matching.unit_value(weight, r.quantity, factor) * q
+        if matching.is_new_type(platform.get(o.item_type, False), r.family, o.item_type, fleet):
             new_types.add((r.family, o.item_type))
     objective -= sum(params.penalty(family) for family, _ in new_types)
 
@@ -116,15 +121,6 @@ def verify_snapshot_plan(
         violations.append(
             Violation("objective", f"claimed {claimed_objective!r}, recomputed {objective!r}")
         )
-    return VerificationReport(tuple(violations), claimed_objective, objective, rows)
-
-
-def verify_plan(directory: str | Path) -> VerificationReport:
-    """Load snapshot files and plan.json from `directory` and check the plan."""
-    snapshot = load_snapshot(directory)
-    plan = load_plan(directory)
-    rows = (
-        (str(a["offer_id"]), str(a["requirement_id"]), float(a["quantity"]))
-        for a in plan["assignments"]
+    return VerificationReport(
+        tuple(violations), claimed_objective, objective, rows, tuple(sorted(new_types))
     )
-    return verify_snapshot_plan(snapshot, rows, float(plan["objective"]))

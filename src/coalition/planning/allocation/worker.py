@@ -1,7 +1,8 @@
 """Worker process entry point: `python -m coalition.planning.allocation.worker IN_FD OUT_FD`.
 
-Receives `Task`s on IN_FD, sends back the outcomes (or a traceback string) on OUT_FD, stops on
-None. Imports only numpy and highspy, so it starts in about 0.15 s.
+Receives `Task`s on IN_FD and sends back, on OUT_FD, each table's messages as they come (see
+`parallel.run_task`), then None (or a traceback string) when the task is over; stops on None.
+Imports only numpy and highspy, so it starts in about 0.15 s.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ def main(argv: list[str]) -> None:
         if task is None:
             return
         try:
-            results.send(run_task(task))
+            for message in run_task(task):
+                results.send(message)
+            results.send(None)  # the task is complete
         except Exception:  # the parent must hear about any failure, then fall back
             results.send(traceback.format_exc())
 

@@ -1,0 +1,26 @@
+"""`coalition allocate --json --export-snapshot DIR` keeps stdout a single JSON document."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coalition.cli.app import app
+
+
+def test_json_with_export_prints_json_only_on_stdout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("COALITION_DATABASE_URL", f"sqlite:///{tmp_path / 'c.db'}")
+    runner = CliRunner()
+    assert runner.invoke(app, ["init"]).exit_code == 0
+    out = tmp_path / "plan"
+    result = runner.invoke(app, ["allocate", "--json", "--export-snapshot", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)  # fails if the export message lands on stdout
+    assert document["status"] == "empty"
+    assert "coalition plan verify" in result.stderr
+    assert (out / "plan.json").is_file()
