@@ -24,6 +24,18 @@ settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _log_to_a_temporary_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Commands run by tests (in process or as subprocesses) log here, not in the home folder."""
+    wanted = os.environ.get("COALITION_LOG_FILE")
+    os.environ["COALITION_LOG_FILE"] = str(tmp_path_factory.mktemp("log") / "coalition.log")
+    yield
+    if wanted is None:
+        os.environ.pop("COALITION_LOG_FILE", None)
+    else:
+        os.environ["COALITION_LOG_FILE"] = wanted
+
+
 def _postgres_engine() -> Iterator[Engine]:
     """A fresh schema per test on the shared server, so parallel workers never collide."""
     assert POSTGRES_URL

@@ -193,16 +193,17 @@ def test_an_unexpected_failure_is_one_line_and_the_traceback_goes_to_the_log(fol
         raise KeyError("boom")
 
     log_file = folder / "errors.log"
-    monkeypatch.setattr(cli_app, "LOG_FILE", log_file)
-    monkeypatch.setattr(cli_app.log, "handlers", [])
-    monkeypatch.setattr(ledger, "list_records", broken)
+    monkeypatch.setenv("COALITION_LOG_FILE", str(log_file))
+    get_settings.cache_clear()
+    monkeypatch.setattr(ledger, "list_page", broken)
     line = refused_in_one_line("list", "offers")
     assert line.startswith("error: unexpected failure (KeyError): 'boom' — please report it")
     assert str(log_file) in line
-    for handler in cli_app.log.handlers:
-        handler.close()
-    logged = log_file.read_text(encoding="utf-8")
-    assert "Traceback" in logged and "KeyError: 'boom'" in logged
+    logged = [json.loads(entry) for entry in log_file.read_text(encoding="utf-8").splitlines()]
+    failure = next(e for e in logged if e["message"] == "unexpected failure")
+    assert "Traceback" in failure["traceback"] and "KeyError: 'boom'" in failure["traceback"]
+    command = next(e for e in logged if e.get("event") == "command")
+    assert (command["command"], command["outcome"]) == ("list", "failed")
 
 
 # --- nothing is dropped silently --------------------------------------------------------------

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.text import Text
 
 from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.render import as_json, note, say, table
-from coalition.planning import allocation as planner
-from coalition.planning.allocation.snapshot_io import plan_as_dict
-from coalition.services import allocation
-from coalition.services.database import reading, writing
-from coalition.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from coalition.planning.allocation import Plan, Reason, Snapshot
+    from coalition.services.allocation import StoredPlan
 
 plan_app = typer.Typer(
-    help="Stored allocation plans: accept, compare, verify.", no_args_is_help=True
+    help="Stored allocation plans: list, show, accept, compare, verify.", no_args_is_help=True
 )
 app.add_typer(plan_app, name="plan")
+Json = Annotated[bool, typer.Option("--json", help="print JSON")]
 
 
 @app.command()
@@ -37,34 +38,27 @@ def allocate(
     export_snapshot: Annotated[
         Path | None, typer.Option(help="write the plan and its inputs here for re-verification")
     ] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    json_out: Json = False,
 ) -> None:
     """Match offers to approved requirements optimally; store the plan as a new version."""
+    from coalition.services import allocation
+
     parameters = allocation.parameters(time_limit, gap, pin, forbid)
     if explain or explain_offer:
         stored, snapshot, fresh = allocation.current_plan(principal(), parameters)
-    else:
-        stored, snapshot = allocation.run(principal(), parameters, method)
-        fresh = True
-    plan = stored.plan
-    if explain or explain_offer:
         if fresh:
             note(f"(solved plan {stored.id} from the current ledger)")
         if explain:
-            _explain_requirement(snapshot, plan, explain, json_out)
+            _explain_requirement(snapshot, stored.plan, explain, json_out)
         if explain_offer:
-            _explain_offer(snapshot, plan, explain_offer, json_out)
+            _explain_offer(snapshot, stored.plan, explain_offer, json_out)
         return
+    stored, snapshot = allocation.run(principal(), parameters, method)
+    plan = stored.plan
     if export_snapshot:
-        planner.export_snapshot(snapshot, plan, export_snapshot)
+        allocation.export_snapshot(snapshot, plan, export_snapshot)
     if json_out:
-        as_json(
-            {
-                "plan_id": stored.id,
-                **plan_as_dict(plan),
-                "area_coverage": [asdict(a) for a in plan.area_coverage],
-            }
-        )
+        as_json({"plan_id": stored.id, **allocation.plan_figures(plan)})
     else:
         render_summary(stored.id, plan)
     if export_snapshot:
@@ -77,18 +71,23 @@ def allocate(
         raise typer.Exit(1)
 
 
-def render_summary(plan_id: int, plan: planner.Plan) -> None:
+def render_summary(plan_id: int, plan: Plan) -> None:
+    from coalition.services.allocation import is_empty
+
     gap = "—" if plan.gap is None else f"{100 * plan.gap:.3f} %"
     bound = "—" if plan.best_bound is None else f"{plan.best_bound:,.3f}"
     say(
-        f"[b]Plan {plan_id}[/b] ({plan.method}, {plan.solver}): {plan.status.value}; "
-        f"objective {plan.objective:,.3f}, proven bound {bound}, gap {gap}; "
-        f"built in {plan.build_seconds:.2f} s, solved in {plan.solve_seconds:.2f} s; "
-        f"{len(plan.assignments)} assignments"
+        Text.assemble(
+            (f"Plan {plan_id}", "bold"),
+            f" ({plan.method}, {plan.solver}): {plan.status.value}; "
+            f"objective {plan.objective:,.3f}, proven bound {bound}, gap {gap}; "
+            f"built in {plan.build_seconds:.2f} s, solved in {plan.solve_seconds:.2f} s; "
+            f"{len(plan.assignments)} assignments",
+        )
     )
     for message in plan.messages:
-        say(f"  [yellow]{message}[/]")
-    if plan.status == planner.PlanStatus.EMPTY:
+        say(Text(f"  {message}", style="yellow"))
+    if is_empty(plan):
         say(
             "Nothing to plan: there are no approved requirements still open, or no offers in "
             "status 'offered'. Import or approve some (`coalition list requirements`)."
@@ -97,7 +96,7 @@ def render_summary(plan_id: int, plan: planner.Plan) -> None:
     with_before = any(a.covered_before for a in plan.area_coverage)
     rows = []
     for a in plan.area_coverage:
-        row = {
+        row: dict[str, object] = {
             "capability area": a.capability_area.replace("_", " "),
             "requirements": a.requirements,
         }
@@ -137,20 +136,22 @@ def render_summary(plan_id: int, plan: planner.Plan) -> None:
         )
 
 
-def _reason_rows(reasons: tuple[planner.Reason, ...]) -> list[dict[str, str]]:
+def _reason_rows(reasons: tuple[Reason, ...]) -> list[dict[str, str]]:
     return [{"reason": r.code.value, "explanation": r.text} for r in reasons]
 
 
-def _explain_requirement(
-    snapshot: planner.Snapshot, plan: planner.Plan, ref: str, json_out: bool
-) -> None:
+def _explain_requirement(snapshot: Snapshot, plan: Plan, ref: str, json_out: bool) -> None:
+    from coalition.services import allocation
+
     result = allocation.explain_requirement(snapshot, plan, ref)
     if json_out:
         as_json(asdict(result))
         return
     say(
-        f"[b]{ref}[/b]: {result.covered:g} of {result.quantity} covered, "
-        f"shortfall {result.shortfall:g}"
+        Text.assemble(
+            (ref, "bold"),
+            f": {result.covered:g} of {result.quantity} covered, shortfall {result.shortfall:g}",
+        )
     )
     if result.served_by:
         table(
@@ -169,14 +170,14 @@ def _explain_requirement(
         table("Why the shortfall", _reason_rows(result.reasons))
 
 
-def _explain_offer(
-    snapshot: planner.Snapshot, plan: planner.Plan, key: str, json_out: bool
-) -> None:
+def _explain_offer(snapshot: Snapshot, plan: Plan, key: str, json_out: bool) -> None:
+    from coalition.services import allocation
+
     result = allocation.explain_offer(snapshot, plan, key)
     if json_out:
         as_json(asdict(result))
         return
-    say(f"[b]{key}[/b]: {result.used:g} of {result.quantity} used")
+    say(Text.assemble((key, "bold"), f": {result.used:g} of {result.quantity} used"))
     if result.assignments:
         table(
             "Goes to",
@@ -192,7 +193,10 @@ def _explain_offer(
 @plan_app.command("accept")
 @handles_errors
 def accept(plan_id: Annotated[int, typer.Argument(help="the plan to accept")]) -> None:
-    """Accept a plan: every offer it uses becomes accepted (logged in the change log)."""
+    """Accept a plan: its offers become accepted, and it supersedes the plan in force."""
+    from coalition.services import allocation
+    from coalition.services.database import writing
+
     with writing(principal()) as uow:
         result = allocation.accept(uow, plan_id)
     say(f"plan {plan_id} accepted: {len(result.offers_accepted)} offers moved to accepted")
@@ -205,9 +209,12 @@ def accept(plan_id: Annotated[int, typer.Argument(help="the plan to accept")]) -
 def list_plans(
     limit: Annotated[int, typer.Option(help="at most this many plans, newest first")] = 50,
     offset: Annotated[int, typer.Option(help="skip this many newest plans first")] = 0,
-    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    json_out: Json = False,
 ) -> None:
     """Stored plans, newest first: state, status, objective, gap, who made them."""
+    from coalition.services import allocation
+    from coalition.services.database import reading
+
     with reading(principal()) as uow:
         stored, total = allocation.list_plans(uow, limit, offset)
     rows = [_plan_row(s) for s in stored]
@@ -217,7 +224,7 @@ def list_plans(
     table(f"Plans ({len(rows)} of {total} shown)", rows, right=("objective", "gap", "assignments"))
 
 
-def _plan_row(stored: allocation.StoredPlan) -> dict[str, object]:
+def _plan_row(stored: StoredPlan) -> dict[str, object]:
     plan = stored.plan
     return {
         "id": stored.id,
@@ -238,13 +245,16 @@ def _plan_row(stored: allocation.StoredPlan) -> dict[str, object]:
 @handles_errors
 def show_plan(
     plan_id: Annotated[int, typer.Argument(help="the plan's id (`coalition plan list`)")],
-    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    json_out: Json = False,
 ) -> None:
     """One stored plan: its figures, per-component status, and its assignments."""
+    from coalition.services import allocation
+    from coalition.services.database import reading
+
     with reading(principal()) as uow:
         stored = allocation.get_plan(uow, plan_id)
     if json_out:
-        as_json({**_plan_row(stored), **plan_as_dict(stored.plan)})
+        as_json({**_plan_row(stored), **allocation.plan_figures(stored.plan)})
         return
     render_summary(stored.id, stored.plan)
     carried = (
@@ -254,10 +264,7 @@ def show_plan(
     )
     say(f"state: {stored.state.value}{carried}")
     if stored.plan.components:
-        table(
-            "Components",
-            [asdict(c) for c in stored.plan.components],
-        )
+        table("Components", [asdict(c) for c in stored.plan.components])
     table(
         f"Assignments ({len(stored.plan.assignments)})",
         [
@@ -279,9 +286,12 @@ def show_plan(
 def diff(
     first: Annotated[int, typer.Argument(help="a plan id")],
     second: Annotated[int, typer.Argument(help="another plan id")],
-    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    json_out: Json = False,
 ) -> None:
     """What changed between two plans: assignments added, removed or changed."""
+    from coalition.services import allocation
+    from coalition.services.database import reading
+
     with reading(principal()) as uow:
         result = allocation.diff(uow, first, second)
     if json_out:
@@ -299,17 +309,17 @@ def diff(
 @handles_errors
 def verify(
     directory: Annotated[Path, typer.Argument(help="a directory from --export-snapshot")],
-    json_out: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    json_out: Json = False,
 ) -> None:
-    """Re-check an exported plan against its inputs: every rule, and the objective."""
-    if not directory.is_dir():
-        raise ServiceError(f"{directory}: not a directory written by --export-snapshot")
-    report = planner.verify_plan(directory)
+    """Re-check an exported plan from its files: inputs hash, every rule, objective, bound."""
+    from coalition.services import allocation
+
+    report = allocation.verify_export(directory)
     if json_out:
         as_json(asdict(report))
     else:
         for violation in report.violations:
-            say(f"[red]{violation}[/]")
+            say(Text(str(violation), style="red"))
         say(
             f"{report.assignments} assignments checked; {len(report.violations)} violation(s); "
             f"objective claimed {report.claimed_objective}, recomputed "

@@ -2,30 +2,31 @@
 
 No traceback reaches a user: expected failures (a refused import, a rule, a bad option, a file
 that cannot be read or written) print what is wrong, where and how to fix it; anything else
-prints one line asking for a report, and the traceback goes to the log file, not the terminal.
+prints one line asking for a report, and the traceback goes to the structured log.
+
+Only Typer and the CLI's own modules load at start, so `coalition --help` answers at once;
+each command imports the services it calls when it runs.
 """
 
 from __future__ import annotations
 
 import functools
 import logging
-import tempfile
+import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from coalition.cli.render import errors as error_console
 from coalition.cli.render import fail
-from coalition.config import get_settings
-from coalition.domain.access import Principal
-from coalition.domain.errors import DomainError
-from coalition.io.spreadsheets import UnreadableFile
-from coalition.io.validation import Problem, write_problems
-from coalition.services.errors import ImportRejected, ServiceError
-from coalition.storage.errors import DatabaseBusy
+
+if TYPE_CHECKING:
+    from coalition.domain.access import Principal
+    from coalition.io.validation import Problem
+    from coalition.services.errors import ImportRejected
 
 app = typer.Typer(
     name="coalition",
@@ -35,9 +36,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-state: dict[str, str] = {}
+state: dict[str, Any] = {}
 SHOWN_PROBLEMS = 50  # problems printed on screen; --errors FILE.csv writes them all
-LOG_FILE = Path(tempfile.gettempdir()) / "coalition-errors.log"
 log = logging.getLogger("coalition.cli")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -53,11 +53,14 @@ def _global_options(
         str | None, typer.Option("--as", help="act as this user (default: COALITION_USER or you)")
     ] = None,
 ) -> None:
-    state["actor"] = as_user or get_settings().user
+    state["actor"] = as_user
 
 
 def principal() -> Principal:
     """Who the command acts as (`--as`, else COALITION_USER, else the login name)."""
+    from coalition.config import get_settings
+    from coalition.domain.access import Principal
+
     return Principal(state.get("actor") or get_settings().user)
 
 
@@ -87,6 +90,8 @@ def show_problems(
     problems: Sequence[Problem], errors_file: Path | None = None, source: Path | None = None
 ) -> None:
     """The first problems on screen, the total, and where all of them are (or can be) written."""
+    from coalition.services.ledger import write_problems
+
     for problem in problems[:SHOWN_PROBLEMS]:
         error_console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
     hidden = len(problems) - SHOWN_PROBLEMS
@@ -104,40 +109,79 @@ def show_problems(
         )
 
 
-def _log_unexpected(error: Exception) -> str:
-    """Log the traceback to the log file (never the terminal); return where it went."""
-    if not log.handlers:
-        try:
-            log.addHandler(logging.FileHandler(LOG_FILE, encoding="utf-8"))
-        except OSError:
-            log.addHandler(logging.NullHandler())
-        log.propagate = True
-    log.error("unexpected failure", exc_info=error)
-    return str(LOG_FILE)
+def _start_log() -> str:
+    """Point the structured log where the settings say; returns where it goes."""
+    from coalition.config import get_settings
+    from coalition.structured_log import configure
+
+    try:
+        settings = get_settings()
+        wanted = (settings.log_file, settings.log_level)
+    except Exception:  # a broken setting must not hide the command's own answer
+        wanted = ("", "INFO")
+    if state.get("log_key") != wanted:
+        state["log_to"] = configure(*wanted)
+        state["log_key"] = wanted
+    return str(state["log_to"])
+
+
+def _expected(error: Exception) -> str | None:
+    """The one line for a failure a user can act on, or None for a defect."""
+    from coalition.domain.errors import DomainError
+    from coalition.services.errors import DatabaseBusy, ServiceError, UnreadableFile
+
+    if isinstance(error, ServiceError | DomainError | BadInput | UnreadableFile | DatabaseBusy):
+        return str(error)
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
+    return None
 
 
 def handles_errors(command: F) -> F:
-    """Turn every failure into one clean line on stderr and exit status 1."""
+    """Turn every failure into one clean line on stderr and exit status 1; log each command."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        where = _start_log()
+        outcome = "ok"
         try:
             return command(*args, **kwargs)
-        except (typer.Exit, typer.Abort, typer.TyperException):  # Typer's own exits and usage
+        except (typer.Exit, typer.Abort) as stop:
+            code = getattr(stop, "exit_code", 1)
+            outcome = "ok" if code == 0 else "refused"
             raise
-        except ImportRejected as error:
-            report_rejected(error)
-        except (ServiceError, DomainError, BadInput, UnreadableFile, DatabaseBusy) as error:
-            fail(str(error))
-        except OSError as error:
-            where = f"{error.filename}: " if error.filename else ""
-            fail(f"{where}{error.strerror or error}")
-        except Exception as error:  # the last resort: one line here, the traceback in the log
-            logged = _log_unexpected(error)
-            fail(
-                f"unexpected failure ({type(error).__name__}): {error} — please report it "
-                f"(details in {logged})"
+        except typer.BadParameter:
+            outcome = "refused"
+            raise
+        except Exception as error:
+            from coalition.services.errors import ImportRejected
+
+            if isinstance(error, ImportRejected):
+                outcome = "refused"
+                report_rejected(error)
+            elif (message := _expected(error)) is not None:
+                outcome = "refused"
+                fail(message)
+            else:  # the last resort: one line here, the traceback in the log
+                outcome = "failed"
+                log.error("unexpected failure", exc_info=error)
+                fail(
+                    f"unexpected failure ({type(error).__name__}): {error} — please report it "
+                    f"(details in {where})"
+                )
+            raise typer.Exit(1) from None
+        finally:
+            log.info(
+                "command",
+                extra={
+                    "event": "command",
+                    "command": command.__name__.strip("_").replace("_", "-"),
+                    "user": state.get("actor"),
+                    "outcome": outcome,
+                    "seconds": round(time.perf_counter() - started, 3),
+                },
             )
-        raise typer.Exit(1)
 
     return wrapper  # type: ignore[return-value]

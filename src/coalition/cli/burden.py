@@ -4,24 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.text import Text
 
-from coalition.cli.app import BadInput, app, handles_errors, principal
+from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.render import as_json, note, say, table
-from coalition.io.spreadsheets import UnreadableFile, check_writable
-from coalition.planning.burden import BurdenReport, burden_table, report_as_dict
-from coalition.reports.burden_charts import (
-    CHART_SUFFIXES,
-    cumulative_deliveries_chart,
-    fair_share_chart,
-    save_chart,
-)
-from coalition.reports.burden_export import EXPORT_SUFFIXES, export_report
-from coalition.services import burden
-from coalition.services.database import reading
+
+if TYPE_CHECKING:
+    from coalition.planning.burden import BurdenReport
 
 
 @app.command("burden")
@@ -38,34 +30,25 @@ def burden_command(
     export: Annotated[Path | None, typer.Option(help="write the table (.csv or .xlsx)")] = None,
 ) -> None:
     """Burden-sharing per ally: pledged, committed, delivered against the fair share."""
-    # Checked before the report is computed: a typo in a file name should not cost the wait.
-    _check_output("--chart", chart, CHART_SUFFIXES)
-    _check_output("--timeline", timeline, CHART_SUFFIXES)
-    _check_output("--export", export, EXPORT_SUFFIXES)
+    from coalition.services import burden
+    from coalition.services.database import reading
+
+    burden.check_outputs(chart, timeline, export)
     with reading(principal()) as uow:
         report = burden.report(uow, year)
     if json_out:
-        as_json(report_as_dict(report))
+        as_json(burden.as_dict(report))
     else:
         render(report)
     tell = note if json_out else say
     for excluded in report.excluded:
         note(f"excluded from the figures: {excluded.record_id}: {excluded.reason}")
     if chart:
-        tell(f"chart written to {save_chart(fair_share_chart(report), chart)}")
+        tell(f"chart written to {burden.write_fair_share_chart(report, chart)}")
     if timeline:
-        tell(f"chart written to {save_chart(cumulative_deliveries_chart(report), timeline)}")
+        tell(f"chart written to {burden.write_timeline_chart(report, timeline)}")
     if export:
-        tell(f"table written to {export_report(report, export)}")
-
-
-def _check_output(option: str, path: Path | None, suffixes: tuple[str, ...]) -> None:
-    if path is None:
-        return
-    try:
-        check_writable(path, suffixes)
-    except UnreadableFile as error:
-        raise BadInput(f"{option} {error}") from None
+        tell(f"table written to {burden.export_table(report, export)}")
 
 
 def _m(value: object) -> str:
@@ -77,7 +60,9 @@ def _pct(value: object, places: int = 1) -> str:
 
 
 def render(report: BurdenReport) -> None:
-    rows = burden_table(report)
+    from coalition.services.burden import table_rows
+
+    rows = table_rows(report)
     shown = [
         {
             "donor": Text(str(r["name"]), style="" if r["row_type"] == "donor" else "bold"),

@@ -12,9 +12,6 @@ from coalition.cli.app import app, handles_errors, principal
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import say, table
-from coalition.services import allocation, burden, coverage
-from coalition.services import demo as demo_service
-from coalition.services.database import reading
 
 
 @app.command()
@@ -23,6 +20,10 @@ def demo(
     year: Annotated[int, typer.Option(help="burden-sharing year to show")] = 2025,
 ) -> None:
     """Create the demo database from the shipped scenario (kept as it is on a second run)."""
+    from coalition.services import allocation, burden, coverage
+    from coalition.services import demo as demo_service
+    from coalition.services.database import reading
+
     with ProgressBar() as bar:
         loaded = demo_service.load(principal(), bar)
     say(f"Demo database: {loaded.database}")

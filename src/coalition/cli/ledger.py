@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 from datetime import date
 from decimal import Decimal
@@ -12,17 +11,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.text import Text
 
-from coalition.cli.app import BadInput, app, handles_errors, parse_day, principal, report_rejected
+from coalition.cli.app import (
+    BadInput,
+    app,
+    handles_errors,
+    parse_day,
+    principal,
+    report_rejected,
+)
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import as_json, note, say, table
-from coalition.domain.coverage import AreaCoverage
-from coalition.registries.fields import CellError
-from coalition.registries.kinds import KINDS, Kind
-from coalition.services import audit, coverage, database, ledger
-from coalition.services.database import reading, writing
-from coalition.services.errors import ImportRejected
+from coalition.registries.kinds import KINDS
 
 if TYPE_CHECKING:
+    from coalition.domain.coverage import AreaCoverage
     from coalition.storage.changelog import LogReport
 
 KIND_HELP = "one of: " + ", ".join(KINDS)
@@ -33,6 +35,8 @@ Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a tabl
 @handles_errors
 def init() -> None:
     """Create or upgrade the database schema (safe to run again)."""
+    from coalition.services import database
+
     say(f"database ready at {database.initialise()}")
 
 
@@ -48,6 +52,10 @@ def import_(
     ] = None,
 ) -> None:
     """Import a spreadsheet: every problem is listed, and either all rows land or none."""
+    from coalition.services import ledger
+    from coalition.services.database import writing
+    from coalition.services.errors import ImportRejected
+
     try:
         with writing(principal()) as uow, ProgressBar() as bar:
             result = ledger.import_file(uow, kind, file, bar)
@@ -70,6 +78,9 @@ def export(
     file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file to write")],
 ) -> None:
     """Export a registry in its import template (re-importing it changes nothing)."""
+    from coalition.services import ledger
+    from coalition.services.database import reading
+
     with reading(principal()) as uow:
         count = ledger.export_file(uow, kind, file)
     say(f"{count} {kind} written to {file}")
@@ -82,6 +93,8 @@ def template(
     file: Annotated[Path, typer.Argument(help="a .csv or .xlsx file to write")],
 ) -> None:
     """Write an empty import template (the header row) for a registry."""
+    from coalition.services import ledger
+
     ledger.write_template(kind, file)
     say(f"template for {kind} written to {file} (columns: see docs/formats.md)")
 
@@ -100,54 +113,28 @@ def list_(
     json_out: Json = False,
 ) -> None:
     """List records of a registry, optionally filtered (e.g. -w status=approved)."""
-    spec = ledger.resolve_kind(kind)
-    filters = _filters(spec, where or [])
+    from coalition.services import ledger
+    from coalition.services.database import reading
+
+    filters = ledger.parse_filters(kind, where or [])
     if limit is not None and limit < 0:
         raise BadInput(f"--limit {limit}: give a number of rows, or 0 for all")
     shown_at_most = limit if limit is not None else (0 if json_out else TABLE_ROWS)
     with reading(principal()) as uow:
-        rows = ledger.list_records(uow, kind, filters, None)
-    total = len(rows)
-    if shown_at_most:
-        rows = rows[:shown_at_most]
+        page = ledger.list_page(uow, kind, filters, shown_at_most or None)
+    rows, total = page.rows, page.total
     if json_out:
         as_json(rows)
         if len(rows) < total:
             note(f"{len(rows)} of {total} {kind} shown; --limit 0 for all")
         return
-    shown = [
-        dict(zip([c.name for c in spec.columns], ledger.render_row(spec, r), strict=True))
-        for r in rows
-    ]
+    shown = [ledger.shown_row(kind, r) for r in rows]
     more = "" if len(rows) == total else "; --limit 0 for all"
-    table(f"{spec.title} ({len(rows)} of {total} shown{more})", shown)
+    title = ledger.resolve_kind(kind).title
+    table(f"{title} ({len(rows)} of {total} shown{more})", shown)
 
 
 TABLE_ROWS = 50
-
-
-def _filters(spec: Kind, where: list[str]) -> dict[str, str]:
-    """--where COLUMN=VALUE options, each checked against the column's type."""
-    names = [c.name for c in spec.columns]
-    filters = {}
-    for item in where:
-        name, sep, value = item.partition("=")
-        name, value = name.strip(), value.strip()
-        if not sep:
-            raise BadInput(f"--where {item!r}: write COLUMN=VALUE, e.g. -w status=approved")
-        if name not in names:
-            close = difflib.get_close_matches(name, names, n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise BadInput(
-                f"--where {item!r}: {spec.name} have no column '{name}'; {hint}"
-                f"columns: {', '.join(names)}"
-            )
-        try:
-            spec.column(name).type.parse(value)
-        except CellError as error:
-            raise BadInput(f"--where {item!r}: {error}") from None
-        filters[name] = value
-    return filters
 
 
 @app.command()
@@ -158,15 +145,16 @@ def show(
     json_out: Json = False,
 ) -> None:
     """Show one record."""
+    from coalition.services import ledger
+    from coalition.services.database import reading
+
     with reading(principal()) as uow:
         row = ledger.get_record(uow, kind, key)
     if json_out:
         as_json(row)
         return
-    spec = ledger.resolve_kind(kind)
-    cells = ledger.render_row(spec, row)
-    fields = [{"field": c.name, "value": v} for c, v in zip(spec.columns, cells, strict=True)]
-    table(f"{spec.entity.replace('_', ' ')} {key}", fields)
+    fields = [{"field": name, "value": v} for name, v in ledger.shown_row(kind, row).items()]
+    table(f"{ledger.resolve_kind(kind).entity.replace('_', ' ')} {key}", fields)
 
 
 @app.command()
@@ -199,6 +187,9 @@ def history(
     json_out: Json = False,
 ) -> None:
     """Show every change to a record: who, when, batch, before and after."""
+    from coalition.services import audit, ledger
+    from coalition.services.database import reading
+
     if expect_head is not None and not verify:
         raise typer.BadParameter("--expect-head needs --verify", param_hint="--expect-head")
     if head and verify:
@@ -250,7 +241,7 @@ def _show_verification(report: LogReport, json_out: bool) -> None:
         say(Text(problem, style="red"))
     hidden = len(report.problems) - SHOWN_PROBLEMS
     if hidden > 0:
-        say(f"[red]... and {hidden} more (--json lists them all)[/]")
+        say(Text(f"... and {hidden} more (--json lists them all)", style="red"))
     skipped = ", ".join(f"{n} {entity}" for entity, n in sorted(report.chain_only.items()))
     say(
         f"{report.records_compared} registry record(s) compared with the replayed log"
@@ -287,6 +278,9 @@ def set_status(
     on: Annotated[str | None, typer.Option(help="date of a delivery/disbursement")] = None,
 ) -> None:
     """Move a record one legal step along its lifecycle (e.g. offered → accepted)."""
+    from coalition.services import ledger
+    from coalition.services.database import writing
+
     when = parse_day(on, "--on") if on else None
     with writing(principal()) as uow:
         after = ledger.change_status(uow, kind, key, status, when)
@@ -297,6 +291,9 @@ def set_status(
 @handles_errors
 def status(json_out: Json = False) -> None:
     """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
+    from coalition.services import coverage
+    from coalition.services.database import reading
+
     with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)
     if json_out:
@@ -337,6 +334,9 @@ def members(
 ) -> None:
     """Who belonged to NATO, the EU, or both on a date (e.g. --on 2023-01-10)."""
     day = parse_day(on, "--on") if on else date.today()
+    from coalition.services import ledger
+    from coalition.services.database import reading
+
     organisations = org or ["NATO", "EU"]
     with reading(principal()) as uow:
         rows = ledger.members(uow, organisations, day)

@@ -555,3 +555,29 @@ def diff(uow: UnitOfWork, first: int, second: int) -> dict[str, Any]:
         },
         "assignments": rows,
     }
+
+
+def export_snapshot(snapshot: planner.Snapshot, plan: planner.Plan, directory: Path) -> None:
+    """Write a plan with its inputs, for anyone to re-check with `verify_export`."""
+    planner.export_snapshot(snapshot, plan, directory)
+
+
+def verify_export(directory: Path) -> planner.VerificationReport:
+    """Re-check an exported plan from its files alone: inputs hash, every rule, objective,
+    bound and gap."""
+    if not directory.is_dir():
+        raise ServiceError(f"{directory}: not a directory written by --export-snapshot")
+    return planner.verify_plan(directory)
+
+
+def plan_figures(plan: planner.Plan) -> dict[str, Any]:
+    """A plan as JSON-ready data (what `--json` prints and exports carry)."""
+    return {
+        **plan_as_dict(plan),
+        "area_coverage": [a.__dict__ for a in plan.area_coverage],
+        "components": [c.__dict__ for c in plan.components],
+    }
+
+
+def is_empty(plan: planner.Plan) -> bool:
+    return plan.status == planner.PlanStatus.EMPTY

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from coalition.domain.baselines import PledgeBaseline
@@ -17,7 +18,7 @@ from coalition.registries.kinds import (
     PLEDGES,
     Kind,
 )
-from coalition.services.errors import ServiceError
+from coalition.services.errors import ServiceError, UnreadableFile
 from coalition.storage.unit_of_work import UnitOfWork
 
 
@@ -94,3 +95,48 @@ def report(uow: UnitOfWork, year: int) -> plan.BurdenReport:
         return plan.compute_burden(data, year, EcbRates())
     except (plan.BurdenDataError, plan.ExchangeRateError) as error:
         raise ServiceError(str(error)) from None
+
+
+def check_outputs(chart: Path | None, timeline: Path | None, export: Path | None) -> None:
+    """Refuse an unusable output file before the report is computed (a typo costs no wait)."""
+    from coalition.io.spreadsheets import check_writable
+    from coalition.reports.burden_charts import CHART_SUFFIXES
+    from coalition.reports.burden_export import EXPORT_SUFFIXES
+
+    for option, path, suffixes in (
+        ("--chart", chart, CHART_SUFFIXES),
+        ("--timeline", timeline, CHART_SUFFIXES),
+        ("--export", export, EXPORT_SUFFIXES),
+    ):
+        if path is not None:
+            try:
+                check_writable(path, suffixes)
+            except UnreadableFile as error:
+                raise ServiceError(f"{option} {error}") from None
+
+
+def write_fair_share_chart(report: plan.BurdenReport, path: Path) -> Path:
+    from coalition.reports.burden_charts import fair_share_chart, save_chart
+
+    return save_chart(fair_share_chart(report), path)
+
+
+def write_timeline_chart(report: plan.BurdenReport, path: Path) -> Path:
+    from coalition.reports.burden_charts import cumulative_deliveries_chart, save_chart
+
+    return save_chart(cumulative_deliveries_chart(report), path)
+
+
+def export_table(report: plan.BurdenReport, path: Path) -> Path:
+    from coalition.reports.burden_export import export_report
+
+    return export_report(report, path)
+
+
+def table_rows(report: plan.BurdenReport) -> list[dict[str, Any]]:
+    """The burden table: one row per donor and per group, as the exports write it."""
+    return plan.burden_table(report)
+
+
+def as_dict(report: plan.BurdenReport) -> dict[str, Any]:
+    return plan.report_as_dict(report)

@@ -1,8 +1,19 @@
-"""Errors services raise for interfaces to report (one line each, or a list of problems)."""
+"""Errors services raise for interfaces to report (one line each, or a list of problems).
+
+Interfaces catch these and nothing deeper: the busy database and the unreadable file, raised
+below the services, are named here too. Importing this module is cheap (no SQLAlchemy), so an
+interface can set up its error boundary before it knows which command will run.
+"""
 
 from __future__ import annotations
 
-from coalition.io.validation import Problem
+from typing import TYPE_CHECKING
+
+from coalition.io.spreadsheets import UnreadableFile as UnreadableFile
+from coalition.storage.errors import DatabaseBusy as DatabaseBusy
+
+if TYPE_CHECKING:
+    from coalition.io.validation import Problem
 
 
 class ServiceError(Exception):

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import difflib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,6 +14,8 @@ from coalition.domain.errors import DomainError
 from coalition.domain.lifecycle import STAMPED_ON, check_transition
 from coalition.io.spreadsheets import UnreadableFile, read_table, write_table
 from coalition.io.validation import Problem, validate
+from coalition.io.validation import write_problems as io_write_problems
+from coalition.registries.fields import CellError
 from coalition.registries.kinds import DONORS, KINDS, MEMBERSHIPS, Kind, kind_named
 from coalition.services.errors import ImportRejected, NotFound, ServiceError
 from coalition.services.progress import NoProgress, Progress
@@ -125,12 +128,78 @@ def list_records(
     uow: UnitOfWork, kind_name: str, filters: Mapping[str, str], limit: int | None = None
 ) -> list[dict[str, Any]]:
     kind = resolve_kind(kind_name)
+    return uow.records(kind).find(_typed_filters(kind, filters), limit)
+
+
+def _typed_filters(kind: Kind, filters: Mapping[str, str]) -> dict[str, Any]:
     typed = {}
     for name, text in filters.items():
         if name not in {c.name for c in kind.columns}:
             raise ServiceError(f"{kind.name} has no column '{name}'")
-        typed[name] = kind.column(name).type.to_db(kind.column(name).type.parse(text))
-    return uow.records(kind).find(typed, limit)
+        try:
+            typed[name] = kind.column(name).type.to_db(kind.column(name).type.parse(text))
+        except CellError as error:
+            raise ServiceError(f"{kind.name} filter {name}={text!r}: {error}") from None
+    return typed
+
+
+def parse_filters(kind_name: str, where: Sequence[str]) -> dict[str, str]:
+    """`COLUMN=VALUE` filters as typed, each checked against its column's type."""
+    kind = resolve_kind(kind_name)
+    names = [c.name for c in kind.columns]
+    filters = {}
+    for item in where:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep:
+            raise ServiceError(f"--where {item!r}: write COLUMN=VALUE, e.g. -w status=approved")
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ServiceError(
+                f"--where {item!r}: {kind.name} have no column '{name}'; {hint}"
+                f"columns: {', '.join(names)}"
+            )
+        try:
+            kind.column(name).type.parse(value)
+        except CellError as error:
+            raise ServiceError(f"--where {item!r}: {error}") from None
+        filters[name] = value
+    return filters
+
+
+@dataclass(frozen=True)
+class Page:
+    rows: list[dict[str, Any]]
+    total: int  # records matching the filters, however many are on this page
+
+
+def list_page(
+    uow: UnitOfWork, kind_name: str, filters: Mapping[str, str], limit: int | None = None
+) -> Page:
+    """The first `limit` matching records (all when None) and how many match in all."""
+    if limit is not None and limit < 1:
+        raise ServiceError(f"--limit {limit}: give a number of rows, or 0 for all")
+    kind = resolve_kind(kind_name)
+    typed = _typed_filters(kind, filters)
+    records = uow.records(kind)
+    rows = records.find(typed, limit)
+    total = len(rows) if limit is None or len(rows) < limit else records.count(typed)
+    return Page(rows, total)
+
+
+def shown_row(kind_name: str, row: Mapping[str, Any]) -> dict[str, str]:
+    """A record as the text its spreadsheet column would hold, by column name."""
+    kind = resolve_kind(kind_name)
+    return dict(zip([c.name for c in kind.columns], render_row(kind, row), strict=True))
+
+
+def write_problems(path: Path, problems: Sequence[Problem]) -> None:
+    """Every problem of a refused import to a CSV (formula-neutralised)."""
+    try:
+        io_write_problems(path, problems)
+    except UnreadableFile as error:
+        raise ServiceError(f"--errors {error}") from None
 
 
 def get_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, Any]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy.exc import DBAPIError
-
 BUSY_MESSAGE = "the database is busy with another write; try again in a moment"
 
 # PostgreSQL's SQLSTATE for "lock_timeout expired" (lock_not_available).
@@ -24,6 +22,8 @@ class DatabaseBusy(Exception):
 
 def is_busy(error: BaseException) -> bool:
     """Whether a driver error means "another transaction holds the lock we waited for"."""
+    from sqlalchemy.exc import DBAPIError  # here, so the CLI can catch DatabaseBusy cheaply
+
     if not isinstance(error, DBAPIError):
         return False
     original = error.orig
