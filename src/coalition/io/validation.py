@@ -233,11 +233,16 @@ def _shown(value: Any) -> str:
     return "" if value is None else str(getattr(value, "value", value))
 
 
+def _always(target: str) -> Callable[[dict[str, Any]], str]:
+    """The referenced registry of a column that always points at the same one."""
+    return lambda _row: target
+
+
 def _check_references(
     kind: Kind, out: Validated, file: str, known_codes: KnownCodes, keys_in_file: set[str]
 ) -> None:
     targets: list[tuple[str, Callable[[dict[str, Any]], str]]] = [
-        (column, (lambda _row, t=target: t)) for column, target in kind.references
+        (column, _always(target)) for column, target in kind.references
     ]
     if kind.name == "compatibility":
         targets.append(("target_code", lambda row: _TARGET_BY_KIND_COLUMN[row["target_kind"]]))

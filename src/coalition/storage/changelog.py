@@ -116,7 +116,7 @@ class ChangeRecorder:
         if tip is None:
             self._connection.execute(change_log_head.insert().values(id=1, last_hash=GENESIS))
             return GENESIS
-        return tip
+        return str(tip)
 
 
 def verify_chain(connection: Connection) -> tuple[int, list[str]]:

@@ -28,7 +28,8 @@ def make_engine(url: str, *, busy_timeout: float | None = None, **kwargs: Any) -
 
 
 def _milliseconds(connection: Any, default: float) -> int:
-    return max(1, round(1000 * connection.info.get(BUSY_TIMEOUT, default)))
+    seconds = float(connection.info.get(BUSY_TIMEOUT, default))
+    return max(1, round(1000 * seconds))
 
 
 def _configure_sqlite(engine: Engine, busy_timeout: float) -> None:
