@@ -140,6 +140,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
                 priority=row["priority"],
                 needed_by=row["needed_by"],
                 destination=row["destination_code"],
+                already_covered=int(already.get(row["ref"], 0)),
             )
         )
     # A need for one platform's items (e.g. spares for PzH 2000) is its own planning family,

@@ -196,6 +196,7 @@ def test_accepting_a_later_plan_supersedes_the_one_in_force_and_carries_its_assi
     )
     second, _ = allocate(ledger_with_offers)
     assert second.builds_on == first.id
+
     assert set(second.carried) == set(first.plan.assignments)
     result = accept(ledger_with_offers, second.id)
     assert result.superseded == first.id
@@ -223,3 +224,18 @@ def ledger_history_of_plan(uow, plan_id):
     from coalition.storage.changelog import entries_for
 
     return entries_for(uow.connection, "plan", str(plan_id))
+
+
+def test_coverage_before_a_plan_is_what_the_plan_in_force_already_covers(ledger_with_offers):
+    # Keep the Krabs off REQ-1 so the first plan covers 10 of its 12 howitzers.
+    first, _ = allocate(ledger_with_offers, forbids=frozenset({("POL:OF-1", "REQ-1")}))
+    assert sum(a.quantity for a in first.plan.assignments if a.requirement_id == "REQ-1") == 10
+    accept(ledger_with_offers, first.id)
+    second, snapshot = allocate(ledger_with_offers)
+    open_need = next(r for r in snapshot.requirements if r.id == "REQ-1")
+    assert (open_need.quantity, open_need.already_covered) == (2, 10)
+    row = next(r for r in second.plan.requirement_coverage if r.requirement_id == "REQ-1")
+    assert (row.quantity, row.covered_before) == (12, pytest.approx(10 / 12))
+    artillery = next(a for a in second.plan.area_coverage if a.capability_area == "artillery")
+    assert artillery.covered_before > 0
+    assert artillery.covered_after >= artillery.covered_before

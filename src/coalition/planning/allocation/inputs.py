@@ -34,6 +34,9 @@ class Requirement:
     needed_by: date
     destination: str
     divisible: bool = False
+    # Units already covered by the allocation in force; `quantity` is what is still open.
+    # Only the before/after coverage figures read it: the planner plans `quantity`.
+    already_covered: int = 0
 
 
 @dataclass(frozen=True)

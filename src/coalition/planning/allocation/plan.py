@@ -34,8 +34,8 @@ class RequirementCoverage:
     requirement_id: str
     capability_area: str
     priority: int
-    quantity: int
-    covered_before: float  # fraction; 0 until the snapshot carries existing commitments
+    quantity: int  # the whole need: still open plus already covered
+    covered_before: float  # fraction covered by the allocation in force before this plan
     covered_after: float
 
 

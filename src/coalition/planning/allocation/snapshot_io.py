@@ -94,6 +94,7 @@ def export_snapshot(snapshot: Snapshot, plan: Plan | None, directory: str | Path
             "needed_by",
             "destination",
             "divisible",
+            "already_covered",
         ],
         (
             [
@@ -105,6 +106,7 @@ def export_snapshot(snapshot: Snapshot, plan: Plan | None, directory: str | Path
                 r.needed_by.isoformat(),
                 r.destination,
                 "true" if r.divisible else "false",
+                r.already_covered,
             ]
             for r in snapshot.requirements
         ),
@@ -195,6 +197,7 @@ def load_snapshot(directory: str | Path) -> Snapshot:
             needed_by=date.fromisoformat(row["needed_by"]),
             destination=row["destination"],
             divisible=row["divisible"].strip().lower() == "true",
+            already_covered=int(row.get("already_covered") or 0),
         )
         for row in _read_csv(src / "requirements.csv")
     )

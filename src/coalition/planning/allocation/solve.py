@@ -355,27 +355,34 @@ def _assemble(
         sorted((table.group_family[g], table.group_item_type[g]) for g in groups.tolist())
     )
     served = np.bincount(table.requirement[used], x[used], len(reqs)) if reqs else np.zeros(0)
+    # Coverage of each need in full: what the allocation in force already covers, then that
+    # plus this plan's units (`quantity` is only the part still open).
     coverage = tuple(
         RequirementCoverage(
             requirement_id=r.id,
             capability_area=r.capability_area,
             priority=r.priority,
-            quantity=r.quantity,
-            covered_before=0.0,
-            covered_after=float(min(served[i] / r.quantity, 1.0)),
+            quantity=r.quantity + r.already_covered,
+            covered_before=r.already_covered / (r.quantity + r.already_covered),
+            covered_after=float(
+                min((r.already_covered + served[i]) / (r.quantity + r.already_covered), 1.0)
+            ),
         )
         for i, r in enumerate(reqs)
     )
-    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+    weights: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0, 0.0])
     for c in coverage:
         w = snapshot.parameters.weight(c.priority)
         acc = weights[c.capability_area]
         acc[0] += 1
         acc[1] += w
-        acc[2] += w * c.covered_after
+        acc[2] += w * c.covered_before
+        acc[3] += w * c.covered_after
     areas = tuple(
-        AreaCoverage(area, int(n), 0.0, covered / total if total else 0.0)
-        for area, (n, total, covered) in sorted(weights.items())
+        AreaCoverage(
+            area, int(n), before / total if total else 0.0, after / total if total else 0.0
+        )
+        for area, (n, total, before, after) in sorted(weights.items())
     )
     gap = relative_gap(objective, bound)
     return Plan(
