@@ -106,3 +106,34 @@ def is_new_type(
 ) -> bool:
     """Does using `item_type` for `family` introduce a platform type not yet in service?"""
     return is_platform and (family, item_type) not in fleet
+
+
+# A requirement names a family, and optionally one platform its items must serve (spares for
+# PzH 2000). The planner treats each such pair as its own need, keyed `family@platform`; this
+# is the one place that encoding is written and read.
+NEED_SEPARATOR = "@"
+
+
+def need_key(family: str, platform: str | None) -> str:
+    return f"{family}{NEED_SEPARATOR}{platform}" if platform else family
+
+
+def need_parts(need: str) -> tuple[str, str | None]:
+    """(family, platform or None) of a need key."""
+    family, _, platform = need.partition(NEED_SEPARATOR)
+    return family, platform or None
+
+
+def fleet_by_need(
+    in_service: Collection[tuple[str, str]], needs: Iterable[str]
+) -> frozenset[tuple[str, str]]:
+    """The fleet as (need key, item type): a type in service in a family is in service for
+    every need of that family, so serving a platform-specific need with it is no new type."""
+    pairs = set(in_service)
+    by_family: dict[str, set[str]] = {}
+    for family, item_type in in_service:
+        by_family.setdefault(family, set()).add(item_type)
+    for need in needs:
+        family, _ = need_parts(need)
+        pairs.update((need, item_type) for item_type in by_family.get(family, ()))
+    return frozenset(pairs)

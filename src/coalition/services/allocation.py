@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
+from coalition.domain import matching
 from coalition.domain.access import Principal
 from coalition.domain.catalogue import Compatibility
 from coalition.domain.errors import IllegalTransition
@@ -135,7 +136,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
             planner.Requirement(
                 id=row["ref"],
                 capability_area=row["capability_area"],
-                family=_need_family(row["family_code"], row["platform_code"]),
+                family=matching.need_key(row["family_code"], row["platform_code"]),
                 quantity=remaining,
                 priority=row["priority"],
                 needed_by=row["needed_by"],
@@ -147,9 +148,9 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
     # served by exactly the item types the catalogue says serve that platform.
     served: dict[str, set[str]] = defaultdict(set)
     for need in {r.family for r in reqs}:
-        family, _, platform = need.partition("@")
+        family, platform = matching.need_parts(need)
         for item in items:
-            if compatibility.serves(item.code, family, platform or None):
+            if compatibility.serves(item.code, family, platform):
                 served[item.code].add(need)
     values = {i.code: float(i.reference_value_eur or 0) for i in items}
     transit = transit_table()
@@ -186,7 +187,7 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
         offers=tuple(offered),
         item_types=tuple(planner.ItemType(i.code, i.family_code, i.is_platform) for i in items),
         compatibility={code: frozenset(needs) for code, needs in served.items()},
-        fleet=frozenset(in_service),
+        fleet=matching.fleet_by_need(in_service, {r.family for r in reqs}),
         transit_days=days,
         parameters=params,
     )
@@ -242,10 +243,6 @@ def _assignment(row: Mapping[str, Any]) -> planner.Assignment:
         row["lateness_factor"],
         row["value"],
     )
-
-
-def _need_family(family: str, platform: str | None) -> str:
-    return f"{family}@{platform}" if platform else family
 
 
 def solve(basis: Basis, method: str = "milp") -> planner.Plan:

@@ -239,3 +239,25 @@ def test_coverage_before_a_plan_is_what_the_plan_in_force_already_covers(ledger_
     artillery = next(a for a in second.plan.area_coverage if a.capability_area == "artillery")
     assert artillery.covered_before > 0
     assert artillery.covered_after >= artillery.covered_before
+
+
+def test_a_platform_need_served_by_a_type_in_service_is_not_a_new_type(seeded, tmp_path):
+    # REQ-P wants PzH 2000 itself; Ukraine already operates PzH 2000 in the family.
+    import_text(
+        seeded,
+        tmp_path,
+        "requirements",
+        "ref,capability_area,family_code,quantity,priority,needed_by,destination_code,status,"
+        "unit,platform_code\nREQ-P,artillery,SPH-155,2,1,2027-01-01,UA-DEP-W1,approved,EA,"
+        "PZH2000\n",
+        name="platform-need.csv",
+    )
+    import_text(seeded, tmp_path, "offers", OFFERS, name="o.csv")
+    import_text(seeded, tmp_path, "fleet", FLEET, name="f.csv")
+    stored, snapshot = allocate(seeded, forbids=frozenset({("DEU:OF-1", "REQ-1")}))
+    need = next(r for r in snapshot.requirements if r.id == "REQ-P")
+    assert need.family == "SPH-155@PZH2000"
+    assert ("SPH-155@PZH2000", "PZH2000") in snapshot.fleet
+    used = {(a.offer_id, a.requirement_id) for a in stored.plan.assignments}
+    assert ("DEU:OF-1", "REQ-P") in used
+    assert ("SPH-155@PZH2000", "PZH2000") not in stored.plan.new_types
