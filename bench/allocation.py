@@ -29,6 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from allocation_cross import build_pulp
 from allocation_instances import SIZES, generate
 from coalition.planning.allocation import Parameters, allocate
 from coalition.planning.allocation.greedy import penalty_aware_greedy
@@ -82,27 +83,7 @@ def run_pulp_cbc(name: str, time_limit: float, gap: float) -> dict[str, Any]:
     table = build_pairs(snapshot)
     start = time.perf_counter()
     m = build_milp(table, LINKING_DEFAULT)
-    model = pulp.LpProblem("allocation", pulp.LpMaximize)
-    columns = [
-        model.add_variable(
-            f"c{j}",
-            lowBound=float(m.col_lower[j]),
-            upBound=float(m.col_upper[j]),
-            cat="Binary" if m.integrality[j] else "Continuous",
-        )
-        for j in range(m.n_cols)
-    ]
-    model += pulp.LpAffineExpression(zip(columns, m.cost.tolist(), strict=True))
-    col_of_nz = np.repeat(np.arange(m.n_cols), np.diff(m.a_start))
-    order = np.argsort(m.a_index, kind="stable")
-    row_starts = np.searchsorted(m.a_index[order], np.arange(m.n_rows + 1))
-    cols_sorted, vals_sorted = col_of_nz[order].tolist(), m.a_value[order].tolist()
-    for i in range(m.n_rows):
-        lo, hi = row_starts[i], row_starts[i + 1]
-        expr = pulp.LpAffineExpression(
-            (columns[c], v) for c, v in zip(cols_sorted[lo:hi], vals_sorted[lo:hi], strict=True)
-        )
-        model += pulp.LpConstraint(expr, pulp.LpConstraintLE, rhs=float(m.row_upper[i]))
+    model, columns = build_pulp(m)
     built = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "cbc.log"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from types import MappingProxyType
+from typing import Any
 
 from coalition.planning.allocation import ItemType, Offer, Parameters, Requirement, Snapshot
 
@@ -80,4 +81,24 @@ def snapshot(
         fleet=FLEET,
         transit_days=MappingProxyType({(o, "UA-W"): transit_days for o in origins}),
         parameters=Parameters(**parameters),  # type: ignore[arg-type]
+    )
+
+
+def small_instance(extra_offers: tuple[Offer, ...] = (), **options: Any) -> Snapshot:
+    """Three needs (one indivisible pair, one area-restricted, one divisible ammunition line)
+    and three offers, each of which one rule governs; tests add offers and options."""
+    return snapshot(
+        [
+            req("R1", priority=1, quantity=2),
+            req("R2", priority=4, area="air defence"),
+            req("R3", priority=2, quantity=50, family="155mm ammunition", divisible=True),
+        ],
+        [
+            offer("O1", quantity=2, eur=1.5e6),
+            offer("O2", allowed=frozenset({"air defence"})),
+            offer("O3", item_type="NATO-155", quantity=30, eur=3000.0),
+            *extra_offers,
+        ],
+        transit_days=7,
+        **options,
     )

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from allocation_builders import offer, req, snapshot
+from allocation_builders import offer, req, small_instance, snapshot
 
 from coalition.planning.allocation import (
     Pin,
@@ -20,19 +20,8 @@ from coalition.planning.allocation import (
 
 
 def _instance():
-    return snapshot(
-        [
-            req("R1", priority=1, quantity=2),
-            req("R2", priority=4, area="air defence"),
-            req("R3", priority=2, quantity=50, family="155mm ammunition", divisible=True),
-        ],
-        [
-            offer("O1", quantity=2, eur=1.5e6),
-            offer("O2", allowed=frozenset({"air defence"})),
-            offer("O3", item_type="NATO-155", quantity=30, eur=3000.0),
-            offer("O4", item_type="Caesar", available_in=40),
-        ],
-        transit_days=7,
+    return small_instance(
+        (offer("O4", item_type="Caesar", available_in=40),),
         pins=(Pin("O1", "R1", 1),),
         forbids=frozenset({("O4", "R2")}),
     )

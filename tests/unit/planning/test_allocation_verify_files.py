@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 import pytest
-from allocation_builders import offer, req, snapshot
+from allocation_builders import small_instance
 
 from coalition.planning.allocation import (
     Parameters,
@@ -22,19 +22,7 @@ from coalition.planning.allocation import (
 
 
 def _instance():
-    return snapshot(
-        [
-            req("R1", priority=1, quantity=2),
-            req("R2", priority=4, area="air defence"),
-            req("R3", priority=2, quantity=50, family="155mm ammunition", divisible=True),
-        ],
-        [
-            offer("O1", quantity=2, eur=1.5e6),
-            offer("O2", allowed=frozenset({"air defence"})),
-            offer("O3", item_type="NATO-155", quantity=30, eur=3000.0),
-        ],
-        transit_days=7,
-    )
+    return small_instance()
 
 
 @pytest.fixture
