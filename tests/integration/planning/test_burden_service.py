@@ -46,3 +46,14 @@ def test_fair_shares_follow_gdp_and_deliveries_count_at_their_source(seeded, tmp
     # Money given through the EPF counts for Germany, once.
     assert germany.totals.delivered == Decimal("100000.00")
     assert germany.shortfall == Decimal("700000.00")
+
+
+def test_gdp_given_in_millions_counts_like_the_same_figure_in_billions(seeded, tmp_path):
+    in_millions = GDP.replace("DEU,2024,4000,USD,billion", "DEU,2024,4000000,USD,million")
+    for kind, text in [("memberships", MEMBERSHIPS), ("gdp", in_millions), ("baselines", BASELINE)]:
+        import_text(seeded, tmp_path, kind, text)
+    with UnitOfWork(seeded, Principal("analyst")) as uow:
+        report = burden.report(uow, 2025)
+    # Before, a row not in billions was dropped silently and Poland got the whole baseline.
+    assert report.donor("DEU").fair_share == Decimal("800000.00")
+    assert report.donor("POL").fair_share == Decimal("200000.00")
