@@ -49,3 +49,18 @@ def database_content(engine: Engine) -> dict[str, list[tuple]]:
             name: sorted(map(tuple, connection.execute(select(table))), key=repr)
             for name, table in sorted(meta.tables.items())
         }
+
+
+TEST_PASSWORD = "test password 12345"
+
+
+def add_admin(engine: Engine, name: str = "tester") -> str:
+    """The first account of a test ledger (an admin), so the CLI has someone to act as.
+
+    Set `COALITION_USER` to the returned name (or pass `--as`) for CLI runs.
+    """
+    from coalition.services import accounts
+
+    with UnitOfWork(engine, Principal("bootstrap")) as uow:
+        accounts.add_user(uow, name, "admin", None, TEST_PASSWORD)
+    return name
