@@ -144,3 +144,35 @@ def test_the_sql_filter_and_the_rule_in_memory_agree_on_every_record(
         if may_see(principal, "offer", r["donor_code"], r["marking"])
     }
     assert keys(ledger_of_two_donors, principal, "offers") == expected
+
+
+def coverage(engine, principal):
+    from coalition.services.coverage import coverage_rows
+
+    with UnitOfWork(engine, principal, write=False) as uow:
+        return {row.capability_area: row for row in coverage_rows(uow)}
+
+
+def test_a_donor_sees_coalition_supply_only_where_three_donors_or_more_contribute(
+    ledger_of_two_donors, tmp_path
+):
+    staff = coverage(ledger_of_two_donors, COORDINATOR)
+    desk = coverage(ledger_of_two_donors, DESK_DEU)
+    # Artillery supply draws on two donors (DEU and POL): staff see it, a desk officer not.
+    assert staff["artillery"].offered_eur is not None and not staff["artillery"].withheld
+    assert desk["artillery"].withheld and desk["artillery"].offered_eur is None
+    assert desk["artillery"].required_eur == staff["artillery"].required_eur
+    # The total is withheld with it: otherwise subtraction would reveal the artillery figure.
+    assert desk["all areas"].withheld
+    # A third donor offering artillery lifts the restriction.
+    import_text(ledger_of_two_donors, tmp_path, "donors",
+                "code,name,kind,parent_code\nFRA,France,nation,\n", name="fra.csv")  # fmt: skip
+    import_text(ledger_of_two_donors, tmp_path, "offers",
+                OFFERS_HEADER + "FRA,OF-1,KRAB,1,2026-02-01,FRA,new,,EUR,,offered,\n",
+                name="fra-offer.csv")  # fmt: skip
+    desk = coverage(ledger_of_two_donors, DESK_DEU)
+    assert not desk["artillery"].withheld
+    assert (
+        desk["artillery"].offered_eur
+        == coverage(ledger_of_two_donors, COORDINATOR)["artillery"].offered_eur
+    )
