@@ -281,3 +281,34 @@ def test_a_job_marked_interrupted_while_it_ran_keeps_no_plan(ledger, monkeypatch
     done = jobs.wait(job_id, WAIT_S, engine=ledger)
     assert (done["status"], done["error"]) == ("failed", jobs.INTERRUPTED)
     assert stored_plan_ids(ledger) == []
+
+
+def test_a_job_given_up_just_before_its_plan_is_stored_keeps_no_plan(ledger, monkeypatch):
+    real_advance = jobs._advance
+
+    def advance_then_give_up(job_id, job, progress, message):
+        real_advance(job_id, job, progress, message)
+        if progress == jobs.STORING[0]:  # between the last progress step and the store
+            with UnitOfWork(ledger, COORDINATOR) as uow:
+                assert JobStore(uow).finish(
+                    job_id, "failed", datetime.now(UTC), "failed", error=jobs.INTERRUPTED
+                )
+                uow.commit()
+
+    monkeypatch.setattr(jobs, "_advance", advance_then_give_up)
+    job_id = jobs.submit_allocation(COORDINATOR, planner.Parameters(), engine=ledger)
+    done = jobs.wait(job_id, WAIT_S, engine=ledger)
+    assert (done["status"], done["error"]) == ("failed", jobs.INTERRUPTED)
+    assert stored_plan_ids(ledger) == []
+
+
+def test_stored_progress_only_moves_forward(ledger):
+    insert_job(ledger, "steady", "running", started_ago=1, heartbeat_ago=0)
+    at = datetime.now(UTC)
+    with UnitOfWork(ledger, COORDINATOR) as uow:
+        store = JobStore(uow)
+        assert store.advance("steady", 0.5, "half", at)
+        assert not store.advance("steady", 0.3, "back", at)
+        uow.commit()
+    shown = job_status(ledger, "steady")
+    assert (shown["progress"], shown["message"]) == (0.5, "half")
