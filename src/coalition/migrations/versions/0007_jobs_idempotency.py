@@ -1,7 +1,7 @@
 """background jobs and idempotency keys
 
 Revision ID: 0007_jobs_idempotency
-Revises: 0005_users (until 0006_records is merged; then 0006_records)
+Revises: 0006_records
 Create Date: 2026-12-02 02:30:00
 """
 
@@ -11,9 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_jobs_idempotency"
-# TEMPORARY: chained on the current head until the lead's 0006_records is merged from main;
-# then this becomes "0006_records".
-down_revision = "0005_users"
+down_revision = "0006_records"
 branch_labels = None
 depends_on = None
 
