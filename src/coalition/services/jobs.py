@@ -15,8 +15,10 @@ is shown as failed ("interrupted: …") to every reader, and `recover_interrupte
 each submit; interfaces call it at start-up) records it so, in the change log too. Reads never
 write: `status` only computes what a reader is shown.
 
-Visibility: the admin, coordinator and auditor roles see every job; anyone else only the jobs
-they submitted. Another user's job does not exist for them (NotFound, like an unknown id).
+Who: a job runs an allocation, so only those who may write plans submit one (admins and
+coordinators, `domain.access.may_write`). Jobs are staff records (`domain.access.read_scope`):
+the admin, coordinator and auditor roles see every job, anyone else only the jobs they submitted
+themselves. Another user's job does not exist for them (NotFound, like an unknown id).
 """
 
 from __future__ import annotations
@@ -36,12 +38,12 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from coalition.domain.access import Principal, Role
+from coalition.domain.access import Principal, Role, may_write, read_scope
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.inputs import parameters_as_dict
 from coalition.services import allocation
 from coalition.services.database import default_engine, reading, require_schema
-from coalition.services.errors import DatabaseBusy, NotFound, ServiceError
+from coalition.services.errors import DatabaseBusy, Forbidden, NotFound, ServiceError
 from coalition.storage.changelog import Change
 from coalition.storage.jobs import (
     FAILED,
@@ -81,7 +83,6 @@ READING = (0.0, "reading the ledger")
 SOLVING_FROM, SOLVING_UP_TO = 0.2, 0.85
 STORING = (0.9, "storing the plan")
 
-SEE_ALL = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 # Who the job machinery acts as when no user is: it reads every job, and is the actor of
 # the change-log entries that mark abandoned jobs interrupted.
 SYSTEM = Principal("coalition-jobs", Role.AUDITOR)
@@ -227,6 +228,11 @@ def submit_allocation(
     engine: Engine | None = None,
 ) -> str:
     """Record an allocation job and start it in the background; returns the job's id."""
+    if not may_write(principal, "plan", None):
+        log.warning(
+            "denied", extra={"event": "denied", "user": principal.user, "action": "allocate"}
+        )
+        raise Forbidden("only a coordinator or an admin may run an allocation")
     if method not in METHODS:
         raise ServiceError(f"--method must be milp or greedy, not '{method}'")
     engine = engine or default_engine()
@@ -269,7 +275,8 @@ def status(uow: UnitOfWork, job_id: str) -> dict[str, Any]:
     """What a job is doing, or what it did; NotFound for a job this principal may not see."""
     if not isinstance(job_id, str) or not 0 < len(job_id) <= JOB_ID_MAX:
         raise NotFound(f"no job {str(job_id)[:JOB_ID_MAX]!r}")
-    mine_only = None if uow.principal.role in SEE_ALL else uow.principal.user
+    sees_all = read_scope(uow.principal, JOB_ENTITY, owned=False).everything
+    mine_only = None if sees_all else uow.principal.user
     row = JobStore(uow).get(job_id, created_by=mine_only)
     if row is None:
         raise NotFound(f"no job {job_id!r}")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from coalition.domain.access import Principal, Role
 from coalition.planning import allocation as planner
 from coalition.services import allocation, jobs
-from coalition.services.errors import NotFound, ServiceError
+from coalition.services.errors import Forbidden, NotFound, ServiceError
 from coalition.storage.jobs import JobStore
 from coalition.storage.tables import change_log, plans
 from coalition.storage.tables import jobs as jobs_table
@@ -184,20 +184,28 @@ def test_an_unknown_job_id_is_not_found(ledger, job_id):
         job_status(ledger, job_id)
 
 
-def test_a_donor_sees_its_own_jobs_but_not_another_donors(ledger):
-    job_id = jobs.submit_allocation(DEU_DESK, planner.Parameters(time_limit_s=10), engine=ledger)
+def test_only_staff_see_a_job_and_to_anyone_else_it_does_not_exist(ledger):
+    job_id = jobs.submit_allocation(COORDINATOR, planner.Parameters(time_limit_s=10), engine=ledger)
     jobs.wait(job_id, WAIT_S, engine=ledger)
-    assert job_status(ledger, job_id, DEU_DESK)["created_by"] == "desk-deu"
-    with pytest.raises(NotFound) as hidden:
-        job_status(ledger, job_id, POL_DESK)
-    # Exactly what an unknown id gets: nothing says the job exists.
-    with pytest.raises(NotFound) as unknown:
-        job_status(ledger, "no-such-job", POL_DESK)
-    assert str(hidden.value) == str(unknown.value).replace("no-such-job", job_id)
     for role in (Role.ADMIN, Role.COORDINATOR, Role.AUDITOR):
         assert job_status(ledger, job_id, Principal("staff", role))["id"] == job_id
-    with pytest.raises(NotFound):
-        job_status(ledger, job_id, Principal("analyst", Role.ANALYST))
+    outsiders = [DEU_DESK, POL_DESK, Principal("a", Role.ANALYST), Principal("r", Role.RECIPIENT)]
+    for outsider in outsiders:
+        with pytest.raises(NotFound) as hidden:
+            job_status(ledger, job_id, outsider)
+        # Exactly what an unknown id gets: nothing says the job exists.
+        with pytest.raises(NotFound) as unknown:
+            job_status(ledger, "no-such-job", outsider)
+        assert str(hidden.value) == str(unknown.value).replace("no-such-job", job_id)
+
+
+@pytest.mark.parametrize("role", [Role.DONOR, Role.RECIPIENT, Role.ANALYST, Role.AUDITOR])
+def test_only_coordinators_and_admins_may_submit_an_allocation_job(ledger, role):
+    principal = DEU_DESK if role is Role.DONOR else Principal("someone", role)
+    with pytest.raises(Forbidden):
+        jobs.submit_allocation(principal, planner.Parameters(), engine=ledger)
+    with ledger.connect() as connection:
+        assert connection.execute(select(jobs_table.c.id)).first() is None
 
 
 def test_an_unknown_method_is_refused_before_any_job_is_recorded(ledger):
