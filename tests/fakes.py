@@ -77,6 +77,9 @@ class FakeRepository:
             sums[group][1] += 1
         return [(*group, total, count) for group, (total, count) in sums.items()]
 
+    def find_for_aggregate(self) -> list[dict[str, Any]]:
+        return self._matching(None, None)
+
     def totals_across_owners(self, group_by: Sequence[str], sum_of: str) -> list[tuple[Any, ...]]:
         sums: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, set()])
         for row in self._rows.values():

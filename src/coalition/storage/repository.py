@@ -64,6 +64,13 @@ class Repository:
             entry[2].add(who)
         return [(*g, t, c, frozenset(o)) for g, (t, c, o) in folded.items()]
 
+    def find_for_aggregate(self) -> list[dict[str, Any]]:
+        """Every record, whoever may read it one by one: only for a service that computes an
+        aggregate and shows the reader what `domain.access` lets it see of the result (the
+        burden report's coalition totals). Never returned to an interface as records."""
+        query = select(self.table).order_by(*(self.table.c[k] for k in self.kind.key))
+        return [dict(row) for row in self.connection.execute(query).mappings()]
+
     def keys(self) -> set[str]:
         columns = [self.table.c[k] for k in self.kind.key]
         query = select(*columns).where(self._visible())

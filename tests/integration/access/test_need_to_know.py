@@ -176,3 +176,34 @@ def test_a_donor_sees_coalition_supply_only_where_three_donors_or_more_contribut
         desk["artillery"].offered_eur
         == coverage(ledger_of_two_donors, COORDINATOR)["artillery"].offered_eur
     )
+
+
+BURDEN = {
+    "memberships": "donor_code,organisation,joined,left\n"
+    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
+    "gdp": "donor_code,year,amount,currency,unit,source\n"
+    "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
+    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
+    "counted_categories,membership_date,source\n"
+    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
+}
+
+
+def test_a_donors_burden_report_has_its_own_row_and_the_coalitions_totals_only(
+    ledger_of_two_donors, tmp_path
+):
+    from coalition.services import burden
+
+    for kind, text in BURDEN.items():
+        import_text(ledger_of_two_donors, tmp_path, kind, text)
+    with UnitOfWork(ledger_of_two_donors, COORDINATOR, write=False) as uow:
+        staff = burden.report(uow, 2025)
+    with UnitOfWork(ledger_of_two_donors, DESK_DEU, write=False) as uow:
+        desk = burden.report(uow, 2025)
+    assert {d.code for d in staff.donors} >= {"DEU", "POL"}
+    assert [d.code for d in desk.donors] == ["DEU"]
+    assert desk.donor("DEU") == staff.donor("DEU")
+    # Group totals are the coalition's, computed from every donor's records.
+    assert desk.group("NATO") == staff.group("NATO")
+    assert {line.donor_code for line in desk.lines} == {"DEU"}
+    assert any(line.donor_code == "POL" for line in staff.lines)
