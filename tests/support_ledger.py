@@ -26,6 +26,17 @@ SEED = {
     "status\nREQ-1,artillery,SPH-155,12,1,2027-01-01,UA-DEP-W1,approved\n",
 }
 
+# Enough for a burden-sharing report: two allies' memberships and GDP, and a 2025 baseline.
+BURDEN_SEED = {
+    "memberships": "donor_code,organisation,joined,left\n"
+    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
+    "gdp": "donor_code,year,amount,currency,unit,source\n"
+    "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
+    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
+    "counted_categories,membership_date,source\n"
+    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
+}
+
 OFFERS_HEADER = (
     "donor_code,external_id,item_type_code,quantity,available_from,origin,condition,"
     "declared_value,currency,only_for_areas,status,delivered_on\n"

@@ -16,18 +16,12 @@ from coalition.config import get_settings
 from coalition.services import ledger
 from coalition.storage import migrate
 from coalition.storage.engine import make_engine
-from support_ledger import OFFERS_HEADER, SEED, add_admin, import_text
+from support_ledger import BURDEN_SEED, OFFERS_HEADER, SEED, add_admin, import_text
 
 cli_app = sys.modules["coalition.cli.app"]  # the module (coalition.cli.app is the Typer app)
 
 BURDEN = {
-    "memberships": "donor_code,organisation,joined,left\n"
-    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
-    "gdp": "donor_code,year,amount,currency,unit,source\n"
-    "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
-    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
-    "counted_categories,membership_date,source\n"
-    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
+    **BURDEN_SEED,
     "offers": OFFERS_HEADER + "DEU,OF-1,PZH2000,4,2025-01-01,DEU,new,,EUR,,offered,\n",
 }
 

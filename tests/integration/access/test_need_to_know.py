@@ -11,7 +11,7 @@ from coalition.planning import allocation as planner
 from coalition.services import allocation, ledger
 from coalition.services.errors import ImportRejected, NotFound, VersionConflict
 from coalition.storage.unit_of_work import UnitOfWork
-from support_ledger import OFFERS_HEADER, database_content, import_text
+from support_ledger import BURDEN_SEED, OFFERS_HEADER, database_content, import_text
 
 COORDINATOR = Principal("coord", Role.COORDINATOR)
 DESK_DEU = Principal("desk-deu", Role.DONOR, "DEU")
@@ -178,23 +178,12 @@ def test_a_donor_sees_coalition_supply_only_where_three_donors_or_more_contribut
     )
 
 
-BURDEN = {
-    "memberships": "donor_code,organisation,joined,left\n"
-    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
-    "gdp": "donor_code,year,amount,currency,unit,source\n"
-    "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
-    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
-    "counted_categories,membership_date,source\n"
-    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
-}
-
-
 def test_a_donors_burden_report_has_its_own_row_and_the_coalitions_totals_only(
     ledger_of_two_donors, tmp_path
 ):
     from coalition.services import burden
 
-    for kind, text in BURDEN.items():
+    for kind, text in BURDEN_SEED.items():
         import_text(ledger_of_two_donors, tmp_path, kind, text)
     with UnitOfWork(ledger_of_two_donors, COORDINATOR, write=False) as uow:
         staff = burden.report(uow, 2025)
