@@ -123,3 +123,25 @@ def test_only_an_admin_issues_tokens_for_others(admin):
         assert accounts.issue_token(work, "desk").startswith("coa_")
     with uow(admin, desk) as work, pytest.raises(Forbidden):
         accounts.issue_token(work, "root-admin")
+
+
+def test_the_structured_log_never_holds_a_password_or_a_token(admin, tmp_path):
+    from coalition.structured_log import configure
+
+    log_file = tmp_path / "coalition.log"
+    configure(str(log_file), "INFO")
+    try:
+        with uow(admin, ANYONE) as work, pytest.raises(Unauthenticated):
+            accounts.sign_in(work, "root-admin", "a wrong password that is long")
+        with uow(admin, ANYONE) as work:
+            accounts.sign_in(work, "root-admin", PASSWORD)
+        with uow(admin) as work:
+            token = accounts.issue_token(work, "root-admin")
+        with uow(admin) as work:
+            accounts.principal_for_token(work, token)
+    finally:
+        configure("-", "WARNING")
+    logged = log_file.read_text(encoding="utf-8")
+    assert "sign-in failed" in logged  # the denial is logged ...
+    for secret in (PASSWORD, "a wrong password that is long", token):
+        assert secret not in logged  # ... without what was typed
