@@ -81,13 +81,21 @@ class FakeRepository:
         for row in rows:
             key = self.kind.key_of(dict(row))
             assert key not in self._rows, f"duplicate key {key}"
-            self._rows[key] = dict(row)
+            self._rows[key] = {**dict(row), "version": 1}
 
     def update(self, rows: Sequence[Mapping[str, Any]]) -> None:
         for row in rows:
             key = self.kind.key_of(dict(row))
             assert key in self._rows, f"update of a missing key {key}"
-            self._rows[key] = dict(row)
+            version = self._rows[key]["version"] + 1
+            self._rows[key] = {**dict(row), "version": version}
+
+    def update_if_version(self, row: Mapping[str, Any], expected_version: int) -> bool:
+        key = self.kind.key_of(dict(row))
+        if key not in self._rows or self._rows[key]["version"] != expected_version:
+            return False
+        self.update([row])
+        return True
 
 
 class FakePlanStore:

@@ -107,7 +107,7 @@ def test_a_registry_row_inserted_or_deleted_in_the_database_fails_verification(d
         "DELETE FROM offers WHERE external_id='DEU-OF-0005';"
         "INSERT INTO offers SELECT donor_code, 'DEU-OF-0099', item_type_code, quantity, "
         "available_from, origin, condition, declared_value, currency, only_for_areas, status, "
-        "delivered_on FROM offers WHERE external_id='DEU-OF-0001';",
+        "delivered_on, marking, version FROM offers WHERE external_id='DEU-OF-0001';",
     )
     verified = cli("history", "--verify")
     assert verified.exit_code == 1

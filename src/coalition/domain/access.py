@@ -1,9 +1,17 @@
-"""Who is acting: the principal that enters every use case, and what it may see.
+"""Who is acting, and what they may read: the one visibility rule.
 
-`may_see` is the one visibility decision. The storage read path turns it into a query filter
-(`storage/visibility.py`), so the CLI, imports, exports, plans and reports cannot disagree.
-Today every principal sees every record; need-to-know rules (donor, releasability) will be
-filled in here and nowhere else.
+`read_scope` decides, for a principal and a kind of record, which records it may see; both the
+storage filter (`storage/visibility.py`, SQL) and `may_see` (one record in memory) are derived
+from it, so the CLI, API, imports, exports, plans and reports cannot disagree.
+
+- Admins, coordinators and auditors see every record.
+- A donor's desk officer sees its own donor's offers and pledges, never another donor's; other
+  records when their marking releases them to everyone or to that donor.
+- Ukraine's recipient staff see requirements, fleet and reference data, and offers whose
+  marking releases them (NATO UNCLASSIFIED or REL TO UKR); never a donor's money.
+- Analysts see reference data and requirements released to everyone; donors' offers and
+  pledges only as aggregates.
+- Plans and jobs name donors' offers: coordination staff, admins and auditors only.
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from enum import StrEnum
 
 from coalition.domain import checks
 from coalition.domain.errors import InvalidValue
+from coalition.domain.markings import UKRAINE, parse_marking
 
 
 class Role(StrEnum):
@@ -22,6 +31,16 @@ class Role(StrEnum):
     RECIPIENT = "recipient"
     ANALYST = "analyst"
     AUDITOR = "auditor"
+
+
+# Roles that see every record (auditors read only: writes check `may_write`).
+SEES_ALL = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
+# Records that name donors' offers and are for coordination staff only.
+STAFF_ONLY_ENTITIES = frozenset({"plan", "job", "user"})
+# Donors' money: never shown to Ukraine's staff as records.
+MONEY_ENTITIES = frozenset({"pledge"})
+# The smallest number of donors an aggregate shown to a restricted principal may draw on.
+MIN_DONORS_IN_AGGREGATE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,11 +58,73 @@ class Principal:
                 "donor_code", self.donor_code, "a donor user speaks for exactly one donor"
             )
 
+    @property
+    def sees_all(self) -> bool:
+        return self.role in SEES_ALL
 
-def may_see(principal: Principal, entity: str, owner_donor: str | None) -> bool:
-    """Whether `principal` may see a record of `entity` owned by `owner_donor` (None: nobody's).
 
-    No rule restricts reading yet: every principal sees every record.
+@dataclass(frozen=True, slots=True)
+class ReadScope:
+    """Which records of one kind a principal may read.
+
+    everything: no restriction. nothing: none at all. Otherwise a record is visible when it is
+    owned by `own_donor`, or when `others` allows records not owned by the principal and its
+    marking is NATO UNCLASSIFIED or a REL TO naming `release_code`.
     """
-    del principal, entity, owner_donor
-    return True
+
+    everything: bool = False
+    nothing: bool = False
+    own_donor: str | None = None
+    others: bool = True
+    release_code: str | None = None
+
+
+def read_scope(principal: Principal, entity: str, owned: bool) -> ReadScope:
+    """The rule. `owned`: records of this kind belong to one donor (offers, pledges)."""
+    if principal.sees_all:
+        return ReadScope(everything=True)
+    if entity in STAFF_ONLY_ENTITIES:
+        return ReadScope(nothing=True)
+    if principal.role is Role.DONOR:
+        return ReadScope(own_donor=principal.donor_code, others=not owned,
+                         release_code=principal.donor_code)  # fmt: skip
+    if principal.role is Role.RECIPIENT:
+        if entity in MONEY_ENTITIES:
+            return ReadScope(nothing=True)
+        return ReadScope(release_code=UKRAINE)
+    # Analysts: aggregates only for donors' records; released reference data and needs.
+    return ReadScope(nothing=True) if owned else ReadScope()
+
+
+def may_see(principal: Principal, entity: str, owner_donor: str | None, marking: str) -> bool:
+    """`read_scope` applied to one record in memory (the storage filter applies it in SQL)."""
+    scope = read_scope(principal, entity, owner_donor is not None)
+    if scope.everything:
+        return True
+    if scope.nothing:
+        return False
+    if scope.own_donor is not None and owner_donor == scope.own_donor:
+        return True
+    if not scope.others:
+        return False
+    released = parse_marking(marking)
+    return released.open_to_all or (
+        scope.release_code is not None and scope.release_code in released.released_to
+    )
+
+
+def may_write(principal: Principal, entity: str, owner_donor: str | None) -> bool:
+    """Admins and coordinators change any record; a donor its own offers and pledges; Ukraine's
+    staff requirements and fleet; analysts and auditors read only."""
+    if principal.role in (Role.ADMIN, Role.COORDINATOR):
+        return True
+    if principal.role is Role.DONOR:
+        return owner_donor is not None and owner_donor == principal.donor_code
+    if principal.role is Role.RECIPIENT:
+        return entity in ("requirement", "fleet")
+    return False
+
+
+def aggregate_floor(principal: Principal) -> int:
+    """How many distinct donors an aggregate must draw on before this principal sees it."""
+    return 1 if principal.sees_all else MIN_DONORS_IN_AGGREGATE

@@ -9,6 +9,7 @@ from decimal import Decimal
 from coalition.domain import checks
 from coalition.domain.donors import Organisation
 from coalition.domain.errors import InvalidValue
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 
 # What a contribution can be counted as: pledge purposes plus in-kind equipment.
 CATEGORIES = ("procurement", "training", "sustainment", "industry", "trust_fund", "equipment")
@@ -26,8 +27,10 @@ class PledgeBaseline:
     membership_date: date
     source: str
     excluded: frozenset[str] = frozenset()  # ...minus these (2024: Hungary did not take part)
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.year("year", self.year)
         checks.MONEY("amount", self.amount)
         checks.one_of("currency", self.currency, ("EUR",))  # fair shares are set in euros

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from coalition.domain import checks
 from coalition.domain.errors import InvalidValue
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 from coalition.domain.nsn import parse_nsn
 
 
@@ -57,8 +58,10 @@ class Family:
     code: str
     name: str
     capability_area: CapabilityArea
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("code", self.code)
         checks.text("name", self.name)
         checks.one_of("capability_area", self.capability_area, tuple(CapabilityArea))
@@ -78,8 +81,10 @@ class ItemType:
     volume_m3: Decimal | None = None
     reference_value_eur: Decimal | None = None
     platform_code: str | None = None
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("code", self.code)
         checks.text("name", self.name)
         checks.code("family_code", self.family_code)
@@ -110,8 +115,10 @@ class CompatibilityRule:
     item_type_code: str
     target_kind: TargetKind
     target_code: str
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("item_type_code", self.item_type_code)
         checks.one_of("target_kind", self.target_kind, tuple(TargetKind))
         checks.code("target_code", self.target_code)

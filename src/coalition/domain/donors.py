@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from coalition.domain import checks
 from coalition.domain.errors import InvalidValue
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 
 
 class DonorKind(StrEnum):
@@ -30,8 +31,10 @@ class Donor:
     name: str
     kind: DonorKind
     parent_code: str | None = None  # e.g. the European Peace Facility belongs to the EU
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("code", self.code)
         checks.text("name", self.name)
         checks.one_of("kind", self.kind, tuple(DonorKind))
@@ -47,8 +50,10 @@ class Membership:
     organisation: Organisation
     joined: date
     left: date | None = None
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("donor_code", self.donor_code)
         checks.one_of("organisation", self.organisation, tuple(Organisation))
         checks.is_date("joined", self.joined)
@@ -90,8 +95,10 @@ class GdpFigure:
     currency: str
     unit: str  # "billion" or "million": the scale the source uses
     source: str
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("donor_code", self.donor_code)
         checks.year("year", self.year)
         checks.GDP_AMOUNT("amount", self.amount)

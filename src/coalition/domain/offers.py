@@ -11,6 +11,7 @@ from coalition.domain import checks
 from coalition.domain.catalogue import CapabilityArea
 from coalition.domain.errors import InvalidValue
 from coalition.domain.lifecycle import OfferStatus, offer_meaning
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 
 
 class Condition(StrEnum):
@@ -32,8 +33,10 @@ class Offer:
     only_for_areas: frozenset[CapabilityArea] = frozenset()  # empty: no donor condition
     status: OfferStatus = OfferStatus.OFFERED
     delivered_on: date | None = None
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("donor_code", self.donor_code)
         checks.code("external_id", self.external_id)
         checks.code("item_type_code", self.item_type_code)

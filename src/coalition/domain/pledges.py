@@ -10,6 +10,7 @@ from enum import StrEnum
 from coalition.domain import checks
 from coalition.domain.errors import InvalidValue
 from coalition.domain.lifecycle import PledgeStatus
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 
 
 class Purpose(StrEnum):
@@ -32,8 +33,10 @@ class Pledge:
     status: PledgeStatus = PledgeStatus.PLEDGE
     channel_code: str | None = None  # organisation the money flows through; None: bilateral
     disbursed_on: date | None = None
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("donor_code", self.donor_code)
         checks.code("external_id", self.external_id)
         checks.MONEY("amount", self.amount)

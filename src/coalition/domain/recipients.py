@@ -7,6 +7,7 @@ from enum import StrEnum
 
 from coalition.domain import checks
 from coalition.domain.errors import InvalidValue
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 
 
 class RecipientKind(StrEnum):
@@ -23,8 +24,10 @@ class Recipient:
     location: str
     latitude: float | None = None
     longitude: float | None = None
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("code", self.code)
         checks.text("name", self.name)
         checks.one_of("kind", self.kind, tuple(RecipientKind))

@@ -8,6 +8,7 @@ from datetime import date
 from coalition.domain import checks
 from coalition.domain.catalogue import CapabilityArea
 from coalition.domain.lifecycle import RequirementStatus
+from coalition.domain.markings import DEFAULT_MARKING, check_marking
 
 PRIORITIES = tuple(range(checks.PRIORITY.low, checks.PRIORITY.high + 1))  # 1: most urgent
 # Needs still to be served: approved and not yet fully met.
@@ -29,8 +30,10 @@ class Requirement:
     unit: str = "EA"
     platform_code: str | None = None  # set when only items for one platform will do
     description: str = ""
+    marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
+        check_marking("marking", self.marking)
         checks.code("ref", self.ref)
         checks.one_of("capability_area", self.capability_area, tuple(CapabilityArea))
         checks.code("family_code", self.family_code)

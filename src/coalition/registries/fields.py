@@ -12,6 +12,7 @@ from typing import Any
 from coalition.domain import checks
 from coalition.domain.catalogue import capability_area
 from coalition.domain.errors import InvalidValue
+from coalition.domain.markings import GRAMMAR, check_marking
 
 MAX_NUMBER_TEXT = 40  # characters in a number cell; longer text is not a number we accept
 
@@ -192,7 +193,16 @@ def _currency(cell: Any) -> str:
         raise CellError(error.reason) from None
 
 
+def _marking(cell: Any) -> str:
+    text = _text(cell)
+    try:
+        return check_marking("marking", text)
+    except InvalidValue as error:
+        raise CellError(error.reason) from None
+
+
 TEXT = FieldType("text", _text)
+MARKING = FieldType(f"releasability: {GRAMMAR}", _marking)
 CODE = FieldType(f"code: {checks.CODE_RULE}", _text)
 CURRENCY = FieldType("ISO 4217 code with an ECB euro reference rate, or EUR", _currency)
 CODES = FieldType("codes separated by ;", _parse_codes, _join_codes, _join_codes, _parse_codes)

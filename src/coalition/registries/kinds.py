@@ -36,6 +36,7 @@ from coalition.registries.fields import (
     EVENT_DATE,
     FLOAT,
     GDP_AMOUNT,
+    MARKING,
     MEASURE,
     MONEY,
     PRIORITY,
@@ -87,6 +88,14 @@ class Kind:
     lifecycle: str | None = None  # entity name in domain.lifecycle.TRANSITIONS
     title: str = ""
     list_columns: tuple[str, ...] = field(default=())
+    # The column naming the donor that owns a record (its offers, its money), if any: the
+    # visibility rule lets a donor's desk officer see its own records and no other donor's.
+    owner: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every registry's records carry a releasability marking, last in the template.
+        if not any(c.name == "marking" for c in self.columns):
+            object.__setattr__(self, "columns", (*self.columns, MARKING_COLUMN))
 
     def key_of(self, row: dict[str, Any]) -> str:
         return ":".join(str(row[k]) for k in self.key)
@@ -100,6 +109,11 @@ class Kind:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+
+MARKING_COLUMN = Column(
+    "marking", MARKING, False, "releasability marking (default NATO UNCLASSIFIED)", ""
+)
 
 
 def _to_db(column: Column, value: Any) -> Any:
@@ -283,6 +297,7 @@ OFFERS = Kind(
     references=(("donor_code", "donors"), ("item_type_code", "item-types")),
     lifecycle="offer",
     title="Offers",
+    owner="donor_code",
 )
 
 PLEDGES = Kind(
@@ -306,6 +321,7 @@ PLEDGES = Kind(
     references=(("donor_code", "donors"), ("channel_code", "donors")),
     lifecycle="pledge",
     title="Financial pledges",
+    owner="donor_code",
 )
 
 FLEET = Kind(

@@ -27,8 +27,11 @@ class Repository:
         self.kind = kind
         self.table = table_of(kind.table_name)
 
+    def _visible(self) -> Any:
+        return visible(self.principal, self.kind.entity, self.table, self.kind.owner)
+
     def _select(self) -> Select[Any]:
-        return select(self.table).where(visible(self.principal, self.kind.entity, self.table))
+        return select(self.table).where(self._visible())
 
     def totals(
         self,
@@ -44,7 +47,7 @@ class Repository:
 
     def keys(self) -> set[str]:
         columns = [self.table.c[k] for k in self.kind.key]
-        query = select(*columns).where(visible(self.principal, self.kind.entity, self.table))
+        query = select(*columns).where(self._visible())
         return {":".join(str(v) for v in row) for row in self.connection.execute(query)}
 
     def rows_by_key(self) -> dict[str, dict[str, Any]]:
@@ -114,7 +117,6 @@ class Repository:
             for c in self.kind.columns
             if c.name not in self.kind.key
         }
-        statement = self.table.update().where(and_(*key_match)).values(values)
         params = [
             {
                 **{f"key_{k}": row[k] for k in self.kind.key},
@@ -122,7 +124,27 @@ class Repository:
             }
             for row in rows
         ]
+        # Every update moves the row version on: what an ETag / If-Match compares.
+        values["version"] = self.table.c.version + 1
+        statement = self.table.update().where(and_(*key_match)).values(values)
         self.connection.execute(statement, params)
+
+    def update_if_version(self, row: Mapping[str, Any], expected_version: int) -> bool:
+        """Update one row only if it is still at `expected_version`; False if it moved on.
+
+        The check and the write are one statement, so of two concurrent editors of the same
+        version exactly one wins."""
+        key_match = [self.table.c[k] == row[k] for k in self.kind.key]
+        values: dict[str, Any] = {
+            c.name: row[c.name] for c in self.kind.columns if c.name not in self.kind.key
+        }
+        values["version"] = self.table.c.version + 1
+        statement = (
+            self.table.update()
+            .where(and_(*key_match), self.table.c.version == expected_version, self._visible())
+            .values(values)
+        )
+        return bool(self.connection.execute(statement).rowcount == 1)
 
     def _typed(self, column: str, text: str) -> Any:
         column_type = self.kind.column(column).type

@@ -207,6 +207,28 @@ baselines = Table(
     Column("source", String(1000), nullable=False),
 )
 
+# Every registry row carries its releasability marking (domain/markings.py) and a row version
+# that each update increments: the API's ETag / If-Match, so a stale edit is refused.
+REGISTRY_TABLES = (
+    donors,
+    memberships,
+    gdp,
+    recipients,
+    families,
+    item_types,
+    compatibility,
+    requirements,
+    offers,
+    pledges,
+    fleet,
+    baselines,
+)
+for _registry in REGISTRY_TABLES:
+    _registry.append_column(
+        Column("marking", String(120), nullable=False, server_default="NATO UNCLASSIFIED")
+    )
+    _registry.append_column(Column("version", Integer, nullable=False, server_default="1"))
+
 # Allocation plans: versioned, never overwritten. `accepted_at` is set when a coordinator
 # accepts the plan. An accepted plan holds the whole allocation in force (its own assignments
 # and those it carried over from the plan it supersedes), so later plans build on one plan.
