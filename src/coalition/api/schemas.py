@@ -56,7 +56,7 @@ def models_for(kind: Kind) -> KindModels:
         c.name: (str | None, Field(..., description=c.help)) for c in kind.columns
     }
     record_fields["version"] = (
-        int | None,
+        int,
         Field(..., description="row version: send it back in If-Match to update"),
     )
     record = create_model(model_name(kind, "Record"), __config__=STRICT, **record_fields)

@@ -57,13 +57,15 @@ def shown(kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {
         c.name: None if row[c.name] is None else texts[c.name] for c in kind.columns
     }
-    version = row.get("version")
-    record["version"] = None if version is None else int(version)
+    record["version"] = int(row["version"])
     return record
 
 
-def etag(version: int | None) -> str | None:
-    return None if version is None else f'"{version}"'
+ETAG_HEADER = {"ETag": {"schema": {"type": "string"}, "description": "the row version"}}
+
+
+def etag(version: int) -> str:
+    return f'"{version}"'
 
 
 def expected_version(if_match: str | None) -> int:
@@ -128,9 +130,7 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
     def get_record(db: Db, key: Key, response: Response) -> dict[str, Any]:
         with db.reading() as uow:
             record = shown(kind, ledger.get_record(uow, kind.name, key))
-        tag = etag(record["version"])
-        if tag is not None:
-            response.headers["ETag"] = tag
+        response.headers["ETag"] = etag(record["version"])
         return record
 
     def create_record(
@@ -152,8 +152,7 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
         headers = {}
         if status == 201:
             headers["Location"] = location(kind, ":".join(str(record[k]) for k in kind.key))
-            if (tag := etag(record.get("version"))) is not None:
-                headers["ETag"] = tag
+            headers["ETag"] = etag(record["version"])
         return JSONResponse(record, status_code=status, headers=headers)
 
     def update_record(
@@ -167,16 +166,14 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
         update = pending.update_record()
         with db.writing() as uow:
             record = shown(kind, update(uow, kind.name, key, cells(body, True), expected))
-        if (tag := etag(record["version"])) is not None:
-            response.headers["ETag"] = tag
+        response.headers["ETag"] = etag(record["version"])
         return record
 
     def change_status(db: Db, key: Key, body: StatusChange, response: Response) -> dict[str, Any]:
         on = _day(body.on)
         with db.writing() as uow:
             record = shown(kind, ledger.change_status(uow, kind.name, key, body.status, on))
-        if (tag := etag(record["version"])) is not None:
-            response.headers["ETag"] = tag
+        response.headers["ETag"] = etag(record["version"])
         return record
 
     title = kind.title or kind.name
@@ -199,7 +196,7 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
         summary=f"{title}: one record, with its version as ETag",
         tags=tags,
         responses={
-            200: {"headers": {"ETag": {"schema": {"type": "string"}}}},
+            200: {"headers": ETAG_HEADER},
             **responses(*COMMON),
         },
     )
