@@ -50,6 +50,7 @@ class Api:
     client: TestClient
     engine: Engine
     tokens: dict[str, str]  # user name -> bearer token
+    engine_tmp: Path  # a folder for files the test imports
 
     def auth(self, user: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[user]}"}

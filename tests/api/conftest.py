@@ -16,12 +16,17 @@ from coalition.api import create_app
 def api(engine: Engine, tmp_path: Path) -> Api:
     """On each backend (SQLite, and PostgreSQL when configured)."""
     tokens = seed(engine, tmp_path)
-    return Api(TestClient(create_app(engine), raise_server_exceptions=False), engine, tokens)
+    return Api(
+        TestClient(create_app(engine), raise_server_exceptions=False), engine, tokens, tmp_path
+    )
 
 
 @pytest.fixture
 def sqlite_api(sqlite_engine: Engine, tmp_path: Path) -> Api:
     tokens = seed(sqlite_engine, tmp_path)
     return Api(
-        TestClient(create_app(sqlite_engine), raise_server_exceptions=False), sqlite_engine, tokens
+        TestClient(create_app(sqlite_engine), raise_server_exceptions=False),
+        sqlite_engine,
+        tokens,
+        tmp_path,
     )
