@@ -6,8 +6,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import pytest
-
 from api_support import assert_problem
+
 from coalition.api import pending
 from coalition.registries.kinds import KINDS
 
@@ -51,8 +51,9 @@ def test_detail_carries_the_row_version_as_etag(api):
 
 
 def test_a_url_encoded_composite_key_finds_its_record(api):
-    response = api.client.get(f"{V1}/offers/{quote('DEU:DEU-OF-0001', safe='')}",
-                              headers=api.auth("coord"))  # fmt: skip
+    response = api.client.get(
+        f"{V1}/offers/{quote('DEU:DEU-OF-0001', safe='')}", headers=api.auth("coord")
+    )
     assert response.json()["external_id"] == "DEU-OF-0001"
 
 
@@ -75,8 +76,9 @@ def test_another_donors_offer_does_not_exist_for_a_donor(api):
 
 @pytest.mark.parametrize("kind_name", list(KINDS))
 def test_pagination_walks_every_record_exactly_once(api, kind_name):
-    everything = api.client.get(f"{V1}/{kind_name}", headers=api.auth("admin"),
-                                params={"limit": 500}).json()  # fmt: skip
+    everything = api.client.get(
+        f"{V1}/{kind_name}", headers=api.auth("admin"), params={"limit": 500}
+    ).json()
     items, total, pages = walk(api.client, f"{V1}/{kind_name}", api.auth("admin"), limit=1)
     keys = [key_of(kind_name, r) for r in items]
     assert total == everything["total"] == len(keys) == len(set(keys))
@@ -90,20 +92,33 @@ def test_sorted_pages_hold_each_record_once_in_order(api, sort):
     keys = [key_of("offers", r) for r in items]
     assert total == 3 and sorted(keys) == sorted(set(keys)) and len(keys) == 3
     column = sort.lstrip("-")
-    values = [(r[column] is not None, float(r[column]) if r[column] and column != "available_from"
-               else r[column]) for r in items]  # fmt: skip
+    values = [
+        (
+            r[column] is not None,
+            float(r[column]) if r[column] and column != "available_from" else r[column],
+        )
+        for r in items
+    ]
     assert values == sorted(values, reverse=sort.startswith("-"))
 
 
 def test_a_record_added_between_pages_does_not_shift_the_walk(api):
     first = api.client.get(f"{V1}/offers", headers=api.auth("coord"), params={"limit": 2}).json()
     from api_support import OFFERS_HEADER
+
     from support_ledger import import_text
 
-    import_text(api.engine, api.engine_tmp, "offers",
-                OFFERS_HEADER + "DEU,AAA-1,HE155,1,2026-02-01,DEU,new,,EUR,,offered,\n")  # fmt: skip
-    rest = api.client.get(f"{V1}/offers", headers=api.auth("coord"),
-                          params={"limit": 2, "cursor": first["next_cursor"]}).json()  # fmt: skip
+    import_text(
+        api.engine,
+        api.engine_tmp,
+        "offers",
+        OFFERS_HEADER + "DEU,AAA-1,HE155,1,2026-02-01,DEU,new,,EUR,,offered,\n",
+    )
+    rest = api.client.get(
+        f"{V1}/offers",
+        headers=api.auth("coord"),
+        params={"limit": 2, "cursor": first["next_cursor"]},
+    ).json()
     seen = [key_of("offers", r) for r in first["items"] + rest["items"]]
     assert seen == ["DEU:DEU-OF-0001", "DEU:DEU-OF-0002", "POL:POL-OF-0001"]
 
@@ -140,8 +155,9 @@ def test_list_parameters_are_bounded(api, params, field):
 def test_a_cursor_is_valid_only_for_the_sort_it_was_made_for(api):
     headers = api.auth("coord")
     first = api.client.get(f"{V1}/offers", headers=headers, params={"limit": 1}).json()
-    response = api.client.get(f"{V1}/offers", headers=headers,
-                              params={"cursor": first["next_cursor"], "sort": "quantity"})  # fmt: skip
+    response = api.client.get(
+        f"{V1}/offers", headers=headers, params={"cursor": first["next_cursor"], "sort": "quantity"}
+    )
     assert_problem(response, 422, "cursor")
 
 
@@ -153,8 +169,9 @@ def test_a_lifecycle_step_is_applied_logged_and_moves_the_version(api):
     assert response.json()["status"] == "accepted"
     detail = api.client.get(path, headers=headers)
     assert detail.json()["status"] == "accepted" and detail.headers["ETag"] == '"2"'
-    history = api.client.get(f"{V1}/changes", headers=headers,
-                             params={"entity": "offer", "key": "DEU:DEU-OF-0001"}).json()  # fmt: skip
+    history = api.client.get(
+        f"{V1}/changes", headers=headers, params={"entity": "offer", "key": "DEU:DEU-OF-0001"}
+    ).json()
     assert [e["action"] for e in history["items"]] == ["create", "update"]
 
 
@@ -176,8 +193,9 @@ def test_an_illegal_lifecycle_step_is_a_422_problem_and_changes_nothing(api):
     ],
 )
 def test_the_status_body_is_strict(api, body, field):
-    response = api.client.post(f"{V1}/offers/DEU:DEU-OF-0001/status", headers=api.auth("coord"),
-                               json=body)  # fmt: skip
+    response = api.client.post(
+        f"{V1}/offers/DEU:DEU-OF-0001/status", headers=api.auth("coord"), json=body
+    )
     assert_problem(response, 422, field)
 
 
@@ -206,8 +224,9 @@ def test_patch_without_if_match_is_428_and_changes_nothing(api):
     ],
 )
 def test_patch_bodies_are_strict_and_keys_cannot_change(api, body, field):
-    response = api.client.patch(f"{V1}/offers/DEU:DEU-OF-0001",
-                                headers={**api.auth("coord"), "If-Match": '"1"'}, json=body)  # fmt: skip
+    response = api.client.patch(
+        f"{V1}/offers/DEU:DEU-OF-0001", headers={**api.auth("coord"), "If-Match": '"1"'}, json=body
+    )
     assert_problem(response, 422, field)
 
 
