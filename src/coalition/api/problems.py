@@ -206,6 +206,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return declared
 
 
-# What any authenticated route may answer: bad/missing token, hidden or absent record,
-# invalid input, a forbidden action, a busy database.
-COMMON = (401, 403, 404, 422, 503)
+# What any authenticated route may answer: a body that is not JSON at all (400), a bad or
+# missing token, a forbidden action, a hidden or absent record, invalid input (422: every
+# value that was read but is not acceptable), a busy database.
+COMMON = (400, 401, 403, 404, 422, 503)

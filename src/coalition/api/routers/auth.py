@@ -17,7 +17,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     "/token",
     response_model=TokenResponse,
     operation_id="issue_token",
-    responses=responses(401, 422, 503),
+    responses=responses(400, 401, 422, 503),
 )
 def issue_token(request: Request, body: TokenRequest) -> TokenResponse:
     """Check the password (failures are counted and lock the account), then issue a token."""
