@@ -173,6 +173,7 @@ def test_a_lifecycle_step_is_applied_logged_and_moves_the_version(api):
         f"{V1}/changes", headers=headers, params={"entity": "offer", "key": "DEU:DEU-OF-0001"}
     ).json()
     assert [e["action"] for e in history["items"]] == ["create", "update"]
+    assert history["items"][1]["after"]["status"] == "accepted"
 
 
 def test_an_illegal_lifecycle_step_is_a_422_problem_and_changes_nothing(api):

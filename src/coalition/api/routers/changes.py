@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from enum import StrEnum
 from typing import Annotated, Any
@@ -30,7 +31,16 @@ def history(
     """Every change of one record, oldest first (who, when, batch, before, after, hash)."""
     with db.reading() as uow:
         entries = ledger.history(uow, KIND_OF_ENTITY[str(entity.value)], key)
-    return {"items": plain(entries)}
+    return {"items": [plain(_decoded(e)) for e in entries]}
+
+
+def _decoded(entry: dict[str, Any]) -> dict[str, Any]:
+    # The log stores before/after as the JSON text that was hashed; clients get the objects.
+    shown = dict(entry)
+    for side in ("before", "after"):
+        if isinstance(shown.get(side), str):
+            shown[side] = json.loads(shown[side])
+    return shown
 
 
 @router.get("/verify", operation_id="verify_change_log")
