@@ -77,6 +77,19 @@ class FakeRepository:
             sums[group][1] += 1
         return [(*group, total, count) for group, (total, count) in sums.items()]
 
+    def find_for_aggregate(self) -> list[dict[str, Any]]:
+        return self._matching(None, None)
+
+    def totals_across_owners(self, group_by: Sequence[str], sum_of: str) -> list[tuple[Any, ...]]:
+        sums: dict[tuple[Any, ...], list[Any]] = defaultdict(lambda: [0, 0, set()])
+        for row in self._rows.values():
+            group = tuple(row[name] for name in group_by)
+            sums[group][0] += row[sum_of]
+            sums[group][1] += 1
+            if self.kind.owner:
+                sums[group][2].add(row[self.kind.owner])
+        return [(*g, t, c, frozenset(o)) for g, (t, c, o) in sums.items()]
+
     def insert(self, rows: Sequence[Mapping[str, Any]]) -> None:
         for row in rows:
             key = self.kind.key_of(dict(row))

@@ -26,6 +26,17 @@ SEED = {
     "status\nREQ-1,artillery,SPH-155,12,1,2027-01-01,UA-DEP-W1,approved\n",
 }
 
+# Enough for a burden-sharing report: two allies' memberships and GDP, and a 2025 baseline.
+BURDEN_SEED = {
+    "memberships": "donor_code,organisation,joined,left\n"
+    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
+    "gdp": "donor_code,year,amount,currency,unit,source\n"
+    "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
+    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
+    "counted_categories,membership_date,source\n"
+    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
+}
+
 OFFERS_HEADER = (
     "donor_code,external_id,item_type_code,quantity,available_from,origin,condition,"
     "declared_value,currency,only_for_areas,status,delivered_on\n"
@@ -49,3 +60,18 @@ def database_content(engine: Engine) -> dict[str, list[tuple]]:
             name: sorted(map(tuple, connection.execute(select(table))), key=repr)
             for name, table in sorted(meta.tables.items())
         }
+
+
+TEST_PASSWORD = "test password 12345"
+
+
+def add_admin(engine: Engine, name: str = "tester") -> str:
+    """The first account of a test ledger (an admin), so the CLI has someone to act as.
+
+    Set `COALITION_USER` to the returned name (or pass `--as`) for CLI runs.
+    """
+    from coalition.services import accounts
+
+    with UnitOfWork(engine, Principal("bootstrap")) as uow:
+        accounts.add_user(uow, name, "admin", None, TEST_PASSWORD)
+    return name

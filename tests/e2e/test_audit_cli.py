@@ -35,6 +35,13 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setenv("COLUMNS", "200")
     get_settings.cache_clear()
     assert cli("init").exit_code == 0
+    monkeypatch.setenv("COALITION_USER", "tester")
+    get_settings.cache_clear()
+    added = CliRunner().invoke(
+        app, ["user", "add", "tester", "--role", "admin", "--password-stdin"],
+        input="test password 12345\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
     for kind, text in [*SEED.items(), ("offers", OFFERS)]:
         source = tmp_path / f"{kind}.csv"
         source.write_text(text, encoding="utf-8")

@@ -9,7 +9,12 @@ import sys
 
 
 def run(*args: str, database: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COALITION_DATABASE_URL": database, "COLUMNS": "200"}
+    env = {
+        **os.environ,
+        "COALITION_DATABASE_URL": database,
+        "COLUMNS": "200",
+        "COALITION_USER": "coordinator",  # an account the demo creates
+    }
     return subprocess.run(
         [sys.executable, "-m", "coalition", *args],
         capture_output=True,

@@ -16,18 +16,12 @@ from coalition.config import get_settings
 from coalition.services import ledger
 from coalition.storage import migrate
 from coalition.storage.engine import make_engine
-from support_ledger import OFFERS_HEADER, SEED, import_text
+from support_ledger import BURDEN_SEED, OFFERS_HEADER, SEED, add_admin, import_text
 
 cli_app = sys.modules["coalition.cli.app"]  # the module (coalition.cli.app is the Typer app)
 
 BURDEN = {
-    "memberships": "donor_code,organisation,joined,left\n"
-    "DEU,NATO,1955-05-06,\nPOL,NATO,1999-03-12,\n",
-    "gdp": "donor_code,year,amount,currency,unit,source\n"
-    "DEU,2024,4000,USD,billion,test\nPOL,2024,1000,USD,billion,test\n",
-    "baselines": "year,amount,currency,participants_group,excluded,gdp_measure,gdp_year,"
-    "counted_categories,membership_date,source\n"
-    "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
+    **BURDEN_SEED,
     "offers": OFFERS_HEADER + "DEU,OF-1,PZH2000,4,2025-01-01,DEU,new,,EUR,,offered,\n",
 }
 
@@ -39,6 +33,7 @@ def folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     migrate.upgrade(engine)
     for kind, text in {**SEED, **BURDEN}.items():
         import_text(engine, tmp_path, kind, text)
+    monkeypatch.setenv("COALITION_USER", add_admin(engine))
     engine.dispose()
     monkeypatch.setenv("COALITION_DATABASE_URL", f"sqlite:///{tmp_path / 'ledger.db'}")
     monkeypatch.setenv("COLUMNS", "200")
@@ -94,12 +89,17 @@ def test_a_donor_name_with_markup_appears_in_the_burden_table(folder):
     assert "[/]" in result.stdout and "[bold]x" in result.stdout
 
 
-def test_a_user_name_with_markup_does_not_break_history_for_later_readers(folder):
+def test_a_user_name_with_markup_is_refused_as_text_and_history_still_reads(folder):
+    # --as now names an account, and account names are codes: markup cannot be one.
     result = run("--as", "[/]", "import", "donors", write(folder, "d.csv", MARKUP_DONORS))
-    assert result.exit_code == 0, result.output
-    later = run("--as", "reader", "history", "donors", "FRA")
+    assert result.exit_code == 1
+    assert "no user '[/]'" in result.stderr and "Traceback" not in result.output
+    assert run("import", "donors", write(folder, "d.csv", MARKUP_DONORS)).exit_code == 0
+    later = run("history", "donors", "FRA")
     assert later.exit_code == 0, later.output
-    assert "[/]" in later.stdout
+    assert "created" in later.stdout
+    shown = run("show", "donors", "FRA")
+    assert shown.exit_code == 0 and "[/]" in shown.stdout  # the markup name, shown as text
 
 
 def test_an_error_message_embedding_a_cell_value_shows_it_as_text(folder):

@@ -56,12 +56,17 @@ def _global_options(
     state["actor"] = as_user
 
 
-def principal() -> Principal:
-    """Who the command acts as (`--as`, else COALITION_USER, else the login name)."""
-    from coalition.config import get_settings
-    from coalition.domain.access import Principal
+def principal(*, bootstrap: bool = False) -> Principal:
+    """The user the command acts as (`--as`, else COALITION_USER, else the login name),
+    looked up in the database: role and donor come from the account, never from the caller.
 
-    return Principal(state.get("actor") or get_settings().user)
+    `bootstrap`: the command may act on a database with no users yet (as its first admin).
+    """
+    from coalition.config import get_settings
+    from coalition.services.accounts import acting
+
+    name = state.get("actor") or get_settings().user
+    return acting(name, bootstrap=bootstrap)
 
 
 def parse_day(text: str, option: str) -> date:

@@ -8,7 +8,7 @@ import typer
 
 from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
-from coalition.cli.app import app, handles_errors, principal
+from coalition.cli.app import app, handles_errors
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
 from coalition.cli.render import say, table
@@ -25,7 +25,7 @@ def demo(
     from coalition.services.database import reading
 
     with ProgressBar() as bar:
-        loaded = demo_service.load(principal(), bar)
+        loaded = demo_service.load(bar)
     say(f"Demo database: {loaded.database}")
     if loaded.already_there:
         say(
@@ -46,9 +46,22 @@ def demo(
             ],
             right=("created", "updated", "unchanged"),
         )
-    stored, _ = allocation.run(principal(), allocation.parameters(time_limit=30.0))
+    acting = loaded.acting
+    stored, _ = allocation.run(acting, allocation.parameters(time_limit=30.0))
     allocation_cli.render_summary(stored.id, stored.plan)
-    with reading(principal()) as uow:
+    with reading(acting) as uow:
         burden_cli.render(burden.report(uow, year))
-    with reading(principal()) as uow:
+    with reading(acting) as uow:
         render_coverage(coverage.coverage_rows(uow))
+    if loaded.accounts:
+        table(
+            "Demo accounts (passwords generated now and shown only this once; stored hashed)",
+            [
+                {"user": a.name, "role": a.role, "donor": a.donor_code, "password": a.password}
+                for a in loaded.accounts
+            ],
+        )
+    say(
+        f"Act as a demo user with `--as NAME` or `export COALITION_USER={acting.user}`; "
+        "an API token for one: `coalition --as NAME user token NAME`."
+    )

@@ -303,8 +303,13 @@ def status(json_out: Json = False) -> None:
 
 
 def render_coverage(rows: list[AreaCoverage]) -> None:
-    def millions(value: Decimal) -> str:
-        return f"{value / 1_000_000:,.1f}"
+    withheld = "withheld"  # drawn on fewer donors than this reader may see an aggregate of
+
+    def millions(value: Decimal | None) -> str:
+        return withheld if value is None else f"{value / 1_000_000:,.1f}"
+
+    def percent(value: float | None) -> str:
+        return withheld if value is None else f"{100 * value:.1f} %"
 
     shown = [
         {
@@ -314,10 +319,12 @@ def render_coverage(rows: list[AreaCoverage]) -> None:
             "offered": millions(r.offered_eur),
             "accepted": millions(r.accepted_eur),
             "delivered": millions(r.delivered_eur),
-            "coverage": f"{100 * r.coverage:.1f} %",
+            "coverage": percent(r.coverage),
         }
         for r in rows
     ]
+    if any(r.withheld for r in rows):
+        note("'withheld': that supply draws on fewer than 3 donors, so it is not shown to you")
     table(
         "Coverage by capability area (EUR million; coverage = accepted or delivered ÷ required)",
         shown,

@@ -128,3 +128,13 @@ def may_write(principal: Principal, entity: str, owner_donor: str | None) -> boo
 def aggregate_floor(principal: Principal) -> int:
     """How many distinct donors an aggregate must draw on before this principal sees it."""
     return 1 if principal.sees_all else MIN_DONORS_IN_AGGREGATE
+
+
+def may_see_aggregate(principal: Principal, donors: frozenset[str]) -> bool:
+    """An aggregate of donors' records: staff see all; others only one drawn on at least
+    `MIN_DONORS_IN_AGGREGATE` donors, or on none but themselves."""
+    if principal.sees_all or not donors:
+        return True
+    if principal.donor_code is not None and donors == {principal.donor_code}:
+        return True
+    return len(donors) >= aggregate_floor(principal)

@@ -37,6 +37,7 @@ class FamilyTotals:
     offered_units: int  # still only offered
     accepted_units: int  # accepted, committed or shipped
     delivered_units: int  # delivered or operational
+    donors: frozenset[str] = frozenset()  # donors whose offers the supply figures draw on
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,31 +45,49 @@ class AreaCoverage:
     capability_area: str
     requirement_lines: int
     required_eur: Decimal
-    offered_eur: Decimal
-    accepted_eur: Decimal
-    delivered_eur: Decimal
-    covered_eur: Decimal
+    offered_eur: Decimal | None  # None: withheld (drawn on too few donors for this reader)
+    accepted_eur: Decimal | None
+    delivered_eur: Decimal | None
+    covered_eur: Decimal | None
+    donors: frozenset[str] = frozenset()
 
     @property
-    def coverage(self) -> float:
+    def withheld(self) -> bool:
+        return self.covered_eur is None
+
+    @property
+    def coverage(self) -> float | None:
+        if self.covered_eur is None:
+            return None
         return float(self.covered_eur / self.required_eur) if self.required_eur else 0.0
 
+    def withholding_supply(self) -> AreaCoverage:
+        return AreaCoverage(self.capability_area, self.requirement_lines, self.required_eur,
+                            None, None, None, None, self.donors)  # fmt: skip
+
     def as_dict(self) -> dict[str, object]:
+        def money(value: Decimal | None) -> str | None:
+            return None if value is None else str(value)
+
+        coverage = self.coverage
         return {
             "capability_area": self.capability_area,
             "requirement_lines": self.requirement_lines,
             "required_eur": str(self.required_eur),
-            "offered_eur": str(self.offered_eur),
-            "accepted_eur": str(self.accepted_eur),
-            "delivered_eur": str(self.delivered_eur),
-            "coverage_pct": round(100 * self.coverage, 1),
+            "offered_eur": money(self.offered_eur),
+            "accepted_eur": money(self.accepted_eur),
+            "delivered_eur": money(self.delivered_eur),
+            "coverage_pct": None if coverage is None else round(100 * coverage, 1),
+            "withheld": self.withheld,
         }
 
 
 def coverage_by_area(families: Iterable[FamilyTotals]) -> list[AreaCoverage]:
     sums: dict[str, list[Decimal]] = {}
     lines: dict[str, int] = {}
+    donors: dict[str, frozenset[str]] = {}
     for f in families:
+        donors[f.capability_area] = donors.get(f.capability_area, frozenset()) | f.donors
         v = f.unit_value_eur
         supplied = f.accepted_units + f.delivered_units
         row = sums.setdefault(f.capability_area, [ZERO] * 5)
@@ -78,17 +97,32 @@ def coverage_by_area(families: Iterable[FamilyTotals]) -> list[AreaCoverage]:
         row[3] += f.delivered_units * v
         row[4] += min(f.required_units, supplied) * v
         lines[f.capability_area] = lines.get(f.capability_area, 0) + f.requirement_lines
-    return [AreaCoverage(area, lines[area], *values) for area, values in sorted(sums.items())]
+    return [
+        AreaCoverage(area, lines[area], v[0], v[1], v[2], v[3], v[4], donors[area])
+        for area, v in sorted(sums.items())
+    ]
 
 
 def total(areas: Iterable[AreaCoverage]) -> AreaCoverage:
+    """All areas together; its supply is withheld when any area's is (else the withheld area
+    could be recovered by subtracting the others from the total)."""
     rows = list(areas)
+    required = sum((a.required_eur for a in rows), ZERO)
+    lines = sum(a.requirement_lines for a in rows)
+    donors = frozenset().union(*(a.donors for a in rows))
+    if any(a.withheld for a in rows):
+        return AreaCoverage("all areas", lines, required, None, None, None, None, donors)
+
+    def added(values: Iterable[Decimal | None]) -> Decimal:
+        return sum((v for v in values if v is not None), ZERO)
+
     return AreaCoverage(
         "all areas",
-        sum(a.requirement_lines for a in rows),
-        sum((a.required_eur for a in rows), ZERO),
-        sum((a.offered_eur for a in rows), ZERO),
-        sum((a.accepted_eur for a in rows), ZERO),
-        sum((a.delivered_eur for a in rows), ZERO),
-        sum((a.covered_eur for a in rows), ZERO),
+        lines,
+        required,
+        added(a.offered_eur for a in rows),
+        added(a.accepted_eur for a in rows),
+        added(a.delivered_eur for a in rows),
+        added(a.covered_eur for a in rows),
+        donors,
     )

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from sqlalchemy import Engine
+
 from coalition.domain.access import Principal, Role
 from coalition.domain.accounts import (
     DEFAULT_TOKEN_DAYS,
@@ -68,7 +70,13 @@ def require_admin(uow: UnitOfWork, action: str) -> None:
 
 
 def add_user(
-    uow: UnitOfWork, name: str, role: str, donor_code: str | None, password: str
+    uow: UnitOfWork,
+    name: str,
+    role: str,
+    donor_code: str | None,
+    password: str,
+    *,
+    commit: bool = True,
 ) -> UserView:
     store = AccountStore(uow)
     first = not store.any()
@@ -98,7 +106,8 @@ def add_user(
     store.insert(record)
     logged = {"name": account.name, "role": account.role.value, "donor_code": account.donor_code}
     uow.changes.record([Change(USER_ENTITY, account.name, "create", None, logged)])
-    uow.commit()
+    if commit:
+        uow.commit()
     return UserView.of({**record, "disabled_at": None})
 
 
@@ -215,3 +224,46 @@ def sign_in(uow: UnitOfWork, name: str, password: str) -> Principal:
 
 def _account(user: dict[str, Any]) -> Account:
     return Account(user["name"], role_named(user["role"]), user["donor_code"])
+
+
+def acting(name: str, engine: Engine | None = None, *, bootstrap: bool = False) -> Principal:
+    """The principal a command-line user acts as: an enabled user of the database.
+
+    On a database with no users yet only the bootstrap commands act (`init`, the first
+    `user add`, `demo`), as an admin: every other command is refused until an admin exists.
+    """
+    from coalition.services.database import reading
+
+    provisional = Principal(name or "anonymous")
+    with reading(provisional, engine) as uow:
+        if not has_users(uow):
+            if bootstrap:
+                return Principal(provisional.user, Role.ADMIN)
+            raise Unauthenticated(
+                "this database has no users yet: add the first admin with "
+                "`coalition user add NAME --role admin --password-stdin` (or run `coalition demo`)"
+            )
+        return principal_named(uow, name)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    name: str
+    role: str
+    donor_code: str | None
+    password: str  # shown once to whoever set the system up; stored only as a hash
+
+
+def add_generated_users(
+    uow: UnitOfWork, wanted: list[tuple[str, str, str | None]]
+) -> list[NewAccount]:
+    """Add users with freshly generated passwords (the demo's accounts), in one transaction."""
+    import secrets
+
+    created = []
+    for name, role, donor in wanted:
+        password = secrets.token_urlsafe(12)
+        add_user(uow, name, role, donor, password, commit=False)
+        created.append(NewAccount(name, role, donor, password))
+    uow.commit()
+    return created

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from coalition.domain import matching
-from coalition.domain.access import Principal
+from coalition.domain.access import Principal, may_write
 from coalition.domain.catalogue import Compatibility
 from coalition.domain.errors import IllegalTransition
 from coalition.domain.lifecycle import OfferStatus, check_transition, offer_statuses
@@ -33,7 +33,7 @@ from coalition.planning.allocation.plan import ComponentSummary
 from coalition.planning.allocation.snapshot_io import plan_as_dict
 from coalition.registries.kinds import COMPATIBILITY, FLEET, ITEM_TYPES, OFFERS, REQUIREMENTS
 from coalition.services.database import reading, writing
-from coalition.services.errors import NotFound, ServiceError
+from coalition.services.errors import Forbidden, NotFound, ServiceError
 from coalition.storage.changelog import Change
 from coalition.storage.plans import PLAN_ENTITY
 from coalition.storage.unit_of_work import UnitOfWork
@@ -279,6 +279,8 @@ def run(
     engine: Engine | None = None,
 ) -> tuple[StoredPlan, planner.Snapshot]:
     """Read, solve outside any transaction, and store the plan as a new version."""
+    if not may_write(principal, PLAN_ENTITY, None):
+        raise Forbidden(f"{principal.user} ({principal.role}) may not run allocations")
     with reading(principal, engine) as uow:
         basis = prepare(uow, params)
     plan = solve(basis, method)
@@ -460,6 +462,8 @@ def accept(uow: UnitOfWork, plan_id: int) -> Acceptance:
     Refused when the plan is unusable, already decided, or stale: computed from inputs that
     have changed since (an offer shrank, a requirement closed, another plan was accepted).
     """
+    if not may_write(uow.principal, PLAN_ENTITY, None):
+        raise Forbidden(f"{uow.actor} ({uow.principal.role}) may not accept plans")
     stored = get_plan(uow, plan_id)
     if stored.state is not PlanState.PROPOSED:
         raise ServiceError(

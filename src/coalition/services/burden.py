@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from coalition.domain.access import Principal
 from coalition.domain.baselines import PledgeBaseline
 from coalition.io.ecb_rates import EcbRates
 from coalition.planning import burden as plan
@@ -24,7 +26,10 @@ from coalition.storage.unit_of_work import UnitOfWork
 
 def snapshot(uow: UnitOfWork) -> plan.BurdenSnapshot:
     def rows(kind: Kind) -> list[dict[str, Any]]:
-        return uow.records(kind).find()
+        # Coalition totals draw on every donor's records; `as_seen_by` then removes what the
+        # reader may not see of them (other donors' rows and lines).
+        records = uow.records(kind)
+        return records.find_for_aggregate() if kind.owner else records.find()
 
     values = {r["code"]: r["reference_value_eur"] for r in rows(ITEM_TYPES)}
     donors = tuple(plan.Donor(r["code"], r["name"], r["kind"]) for r in rows(DONORS))
@@ -92,9 +97,39 @@ def report(uow: UnitOfWork, year: int) -> plan.BurdenReport:
         known = ", ".join(str(b.year) for b in data.baselines) or "none"
         raise ServiceError(f"no burden-sharing baseline for {year} (baselines: {known})")
     try:
-        return plan.compute_burden(data, year, EcbRates())
+        computed = plan.compute_burden(data, year, EcbRates())
     except (plan.BurdenDataError, plan.ExchangeRateError) as error:
         raise ServiceError(str(error)) from None
+    return as_seen_by(computed, uow.principal)
+
+
+def as_seen_by(report: plan.BurdenReport, principal: Principal) -> plan.BurdenReport:
+    """The report as `principal` may see it: staff see all; a donor's desk officer its own
+    donor's row and records and the coalition's group totals (each drawn on many donors);
+    others the per-ally totals but no record of any donor."""
+    if principal.sees_all:
+        return report
+    own = principal.donor_code
+
+    def record_visible(donor_code: str) -> bool:
+        return own is not None and donor_code == own
+
+    donors = report.donors if own is None else tuple(d for d in report.donors if d.code == own)
+    by_id = {line.record_id: line.donor_code for line in report.lines}
+    return replace(
+        report,
+        donors=donors,
+        lines=tuple(line for line in report.lines if record_visible(line.donor_code)),
+        dropped_record_ids=tuple(
+            r for r in report.dropped_record_ids if record_visible(r.split(":", 1)[0])
+        ),
+        excluded=tuple(
+            e
+            for e in report.excluded
+            if record_visible(by_id.get(e.record_id, e.record_id.split(":", 1)[0]))
+        ),
+        channels=report.channels if len(donors) == len(report.donors) else (),
+    )
 
 
 def check_outputs(chart: Path | None, timeline: Path | None, export: Path | None) -> None:

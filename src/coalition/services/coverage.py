@@ -7,6 +7,7 @@ from collections import defaultdict
 from decimal import Decimal
 from statistics import median
 
+from coalition.domain.access import may_see_aggregate
 from coalition.domain.coverage import (
     AreaCoverage,
     FamilyTotals,
@@ -34,13 +35,17 @@ def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
             ("family_code",), "quantity", within={"status": counted}
         )
     }
+    # Supply is summed over every donor's offers; what a reader may see of each area's sum
+    # is decided afterwards by domain.access (never by seeing the offers one by one).
     supplied: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for item_type, status, units, _ in uow.records(OFFERS).totals(
+    donors: dict[str, set[str]] = defaultdict(set)
+    for item_type, status, units, _, owners in uow.records(OFFERS).totals_across_owners(
         ("item_type_code", "status"), "quantity"
     ):
         stage = coverage_stage(status)
         if stage is not None and item_type in families:
             supplied[families[item_type]][stage] += int(units)
+            donors[families[item_type]] |= owners
     totals = []
     for family in uow.records(FAMILIES).find():
         code = family["code"]
@@ -60,11 +65,17 @@ def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
                 stages.get("offered", 0),
                 stages.get("accepted", 0),
                 stages.get("delivered", 0),
+                frozenset(donors.get(code, ())),
             )
         )
     return totals
 
 
 def coverage_rows(uow: UnitOfWork) -> list[AreaCoverage]:
-    areas = coverage_by_area(family_totals(uow))
+    """Coverage per area and in all; an area's supply drawn on too few donors for the reader
+    to see is withheld (shown as such, never as zero)."""
+    areas = [
+        area if may_see_aggregate(uow.principal, area.donors) else area.withholding_supply()
+        for area in coverage_by_area(family_totals(uow))
+    ]
     return [*areas, total(areas)] if areas else []

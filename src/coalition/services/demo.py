@@ -3,6 +3,9 @@
 A second run keeps what is there: the demo files hold the scenario's first state, and
 re-importing them over records a user has since moved along their lifecycle would be refused
 (a lifecycle never moves backwards) or would undo the user's work.
+
+The demo's accounts (one per role, desk officers for three donors) get passwords generated at
+the first run and shown once; the code holds none.
 """
 
 from __future__ import annotations
@@ -12,11 +15,25 @@ from dataclasses import dataclass
 from sqlalchemy import Engine
 
 from coalition import demo as scenario
-from coalition.domain.access import Principal
+from coalition.domain.access import Principal, Role
 from coalition.registries.kinds import KINDS
+from coalition.services.accounts import NewAccount, add_generated_users, has_users, principal_named
 from coalition.services.database import default_engine, initialise, reading, writing
 from coalition.services.ledger import ImportResult, import_file
 from coalition.services.progress import Progress
+
+DEMO_ACCOUNTS: list[tuple[str, str, str | None]] = [
+    ("demo-admin", "admin", None),
+    ("coordinator", "coordinator", None),
+    ("desk-deu", "donor", "DEU"),
+    ("desk-pol", "donor", "POL"),
+    ("desk-usa", "donor", "USA"),
+    ("logistician", "recipient", None),
+    ("analyst", "analyst", None),
+    ("auditor", "auditor", None),
+]
+DEMO_ACTOR = "coordinator"  # whose view the demo summary shows
+_BUILDER = Principal("demo", Role.ADMIN)  # acts only while the database has no users
 
 
 @dataclass(frozen=True)
@@ -24,17 +41,32 @@ class DemoLoad:
     database: str
     imported: list[ImportResult]
     already_there: int  # records found instead of importing, when the demo had run before
+    accounts: list[NewAccount]  # created by this run (passwords shown once)
+    acting: Principal  # the demo coordinator, for the summary
 
 
-def load(principal: Principal, progress: Progress, engine: Engine | None = None) -> DemoLoad:
+def load(progress: Progress, engine: Engine | None = None) -> DemoLoad:
     engine = engine or default_engine()
     where = initialise(engine)
-    with reading(principal, engine) as uow:
+    with reading(_BUILDER, engine) as uow:
         present = sum(uow.records(kind).count() for kind in KINDS.values())
-    if present:
-        return DemoLoad(where, [], present)
+        users_exist = has_users(uow)
     results = []
-    for kind, path in scenario.files():
-        with writing(principal, engine) as uow:
-            results.append(import_file(uow, kind, path, progress))
-    return DemoLoad(where, results, 0)
+    if not present:
+        # The builder acts only on a database nobody has been given an account on yet.
+        builder = _BUILDER if not users_exist else _existing_admin(engine)
+        for kind, path in scenario.files():
+            with writing(builder, engine) as uow:
+                results.append(import_file(uow, kind, path, progress))
+    accounts: list[NewAccount] = []
+    if not users_exist:  # after the imports: desk officers' accounts name their donors
+        with writing(_BUILDER, engine) as uow:
+            accounts = add_generated_users(uow, DEMO_ACCOUNTS)
+    with reading(_BUILDER, engine) as uow:
+        acting = principal_named(uow, DEMO_ACTOR)
+    return DemoLoad(where, results, present, accounts, acting)
+
+
+def _existing_admin(engine: Engine) -> Principal:
+    with reading(_BUILDER, engine) as uow:
+        return principal_named(uow, DEMO_ACCOUNTS[0][0])

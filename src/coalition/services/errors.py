@@ -32,6 +32,15 @@ class Forbidden(ServiceError):
     """The acting user may not do this (the denial is logged)."""
 
 
+class VersionConflict(ServiceError):
+    """Someone else changed the record since the caller read it; nothing was written."""
+
+    def __init__(self, kind: str, key: str, current: int | None) -> None:
+        self.current = current
+        where = f"it is now at version {current}" if current is not None else "it is gone"
+        super().__init__(f"{kind} {key} was changed by someone else ({where}): reload it")
+
+
 class ImportRejected(ServiceError):
     """The file has problems; nothing was written."""
 

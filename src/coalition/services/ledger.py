@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import difflib
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from coalition.domain.access import Principal, may_write
 from coalition.domain.donors import Organisation, members_of_all
 from coalition.domain.errors import DomainError
 from coalition.domain.lifecycle import STAMPED_ON, check_transition
-from coalition.io.spreadsheets import UnreadableFile, read_table, write_table
+from coalition.io.spreadsheets import Table, UnreadableFile, read_table, write_table
 from coalition.io.validation import Problem, validate
 from coalition.io.validation import write_problems as io_write_problems
 from coalition.registries.fields import CellError
 from coalition.registries.kinds import DONORS, KINDS, MEMBERSHIPS, Kind, kind_named
-from coalition.services.errors import ImportRejected, NotFound, ServiceError
+from coalition.services.errors import (
+    Forbidden,
+    ImportRejected,
+    NotFound,
+    ServiceError,
+    VersionConflict,
+)
 from coalition.services.progress import NoProgress, Progress
 from coalition.storage.changelog import Change
 from coalition.storage.unit_of_work import UnitOfWork
 
 WRITE_CHUNK = 5_000
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,13 +55,18 @@ def import_file(
 ) -> ImportResult:
     """Validate every row, then write all of them or none; idempotent by each row's key."""
     kind = resolve_kind(kind_name)
-    progress = progress or NoProgress()
     try:
         table = read_table(path)
     except UnreadableFile as error:
         raise ImportRejected(
             [Problem(str(path), 0, "", "", str(error).split(": ", 1)[-1])]
         ) from None
+    return _write_table(uow, kind, table, progress or NoProgress())
+
+
+def _write_table(uow: UnitOfWork, kind: Kind, table: Table, progress: Progress) -> ImportResult:
+    """The one write path of registry records: validate the whole table, check that the
+    principal may write every row, then write all rows or none, logging each change."""
     repository = uow.records(kind)
     existing = repository.rows_by_key()
     statuses = {key: row["status"] for key, row in existing.items()} if kind.lifecycle else None
@@ -63,15 +77,18 @@ def import_file(
     def stored(target: str) -> dict[str, dict[str, Any]]:
         return existing if target == kind.name else uow.records(KINDS[target]).rows_by_key()
 
-    progress.start(f"validating {path.name}", table.row_count)
+    progress.start(f"validating {table.path.name}", table.row_count)
     try:
         validated = validate(kind, table, known, statuses, progress.advance, stored)
     except UnreadableFile as error:  # a row that cannot be read at all (e.g. a broken quote)
         raise ImportRejected(
-            [Problem(str(path), 0, "", "", str(error).split(": ", 1)[-1])]
+            [Problem(str(table.path), 0, "", "", str(error).split(": ", 1)[-1])]
         ) from None
     if validated.problems:
         raise ImportRejected(validated.problems)
+    refused = _not_writable(uow.principal, kind, validated.rows, str(table.path))
+    if refused:
+        raise ImportRejected(refused)
 
     inserts, updates, changes = [], [], []
     for row in validated.rows:
@@ -82,7 +99,7 @@ def import_file(
             changes.append(Change(kind.entity, key, "create", None, row))
         elif _differs(before, row):
             updates.append(row)
-            changes.append(Change(kind.entity, key, "update", before, row))
+            changes.append(Change(kind.entity, key, "update", _logged(before), row))
     progress.start(f"writing {kind.name}", len(inserts) + len(updates))
     for start in range(0, len(inserts), WRITE_CHUNK):
         chunk = inserts[start : start + WRITE_CHUNK]
@@ -96,6 +113,109 @@ def import_file(
     uow.commit()
     unchanged = len(validated.rows) - len(inserts) - len(updates)
     return ImportResult(kind.name, len(inserts), len(updates), unchanged, uow.batch_id)
+
+
+def _not_writable(
+    principal: Principal, kind: Kind, rows: Sequence[Mapping[str, Any]], file: str
+) -> list[Problem]:
+    """A problem for every row the principal may not write (the denial is logged)."""
+    problems = []
+    for number, row in enumerate(rows, start=2):
+        owner = row[kind.owner] if kind.owner else None
+        if not may_write(principal, kind.entity, owner):
+            column = kind.owner or ""
+            problems.append(
+                Problem(file, number, column, str(owner or ""),
+                        f"{principal.user} ({principal.role}) may not write {kind.name}"
+                        + (f" of donor {owner}" if owner else ""))
+            )  # fmt: skip
+    if problems:
+        denial = {"event": "denied", "user": principal.user, "action": f"write {kind.name}"}
+        log.warning("denied", extra={**denial, "rows": len(problems)})
+    return problems
+
+
+def _logged(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored row as the change log records it: the record's fields, not the row version."""
+    return {name: value for name, value in row.items() if name != "version"}
+
+
+def create_record(uow: UnitOfWork, kind_name: str, fields: Mapping[str, str]) -> dict[str, Any]:
+    """Create one record from its cells (as text, as in a spreadsheet): the import's rules."""
+    kind = resolve_kind(kind_name)
+    table = _one_row_table(kind, fields)
+    key = _key_of_cells(kind, fields)
+    if key is not None and uow.records(kind).get(key) is not None:
+        raise ServiceError(f"{kind.entity.replace('_', ' ')} '{key}' already exists")
+    _write_table(uow, kind, table, NoProgress())
+    return _reread(uow, kind, key)
+
+
+def update_record(
+    uow: UnitOfWork,
+    kind_name: str,
+    key: str,
+    changes: Mapping[str, str],
+    expected_version: int,
+) -> dict[str, Any]:
+    """Change some fields of one record if it is still at `expected_version`.
+
+    The loser of two concurrent edits gets VersionConflict and nothing of its change is kept.
+    """
+    kind = resolve_kind(kind_name)
+    before = get_record(uow, kind_name, key)
+    if not may_write(uow.principal, kind.entity, before.get(kind.owner) if kind.owner else None):
+        raise Forbidden(f"{uow.actor} may not change {kind.name} {key}")
+    unknown = sorted(set(changes) - {c.name for c in kind.columns})
+    if unknown:
+        raise ServiceError(f"{kind.name} have no field {', '.join(unknown)}")
+    if any(name in kind.key and changes[name] != shown_row(kind.name, before)[name]
+           for name in changes):  # fmt: skip
+        raise ServiceError(f"the key of a record cannot change ({', '.join(kind.key)})")
+    if before["version"] != expected_version:
+        raise VersionConflict(kind.name, key, before["version"])
+    cells = {**shown_row(kind.name, before), **changes}
+    table = _one_row_table(kind, cells)
+    repository = uow.records(kind)
+    statuses = {key: before["status"]} if kind.lifecycle else None
+    validated = validate(
+        kind, table, lambda target: uow.records(KINDS[target]).keys(), statuses,
+        None, lambda target: {key: before} if target == kind.name else uow.records(
+            KINDS[target]).rows_by_key(),
+    )  # fmt: skip
+    if validated.problems:
+        raise ImportRejected(validated.problems)
+    after = validated.rows[0]
+    if not _differs(before, after):
+        return before
+    if not repository.update_if_version(after, expected_version):
+        current = repository.get(key)
+        raise VersionConflict(kind.name, key, current["version"] if current else None)
+    uow.changes.record([Change(kind.entity, key, "update", _logged(before), after)])
+    uow.commit()
+    return _reread(uow, kind, key)
+
+
+def _one_row_table(kind: Kind, cells: Mapping[str, str]) -> Table:
+    header = list(cells)
+    row = [cells[name] for name in header]
+    return Table(Path(f"{kind.name}"), header, iter([(2, row)]), 1)
+
+
+def _key_of_cells(kind: Kind, cells: Mapping[str, str]) -> str | None:
+    if not all(cells.get(k) for k in kind.key):
+        return None
+    return ":".join(str(cells[k]).strip() for k in kind.key)
+
+
+def _reread(uow: UnitOfWork, kind: Kind, key: str | None) -> dict[str, Any]:
+    """The stored record after a write (committed; read in the same connection)."""
+    if key is None:
+        raise ServiceError(f"give every key field: {', '.join(kind.key)}")
+    row = uow.records(kind).get(key)
+    if row is None:
+        raise NotFound(f"no {kind.entity.replace('_', ' ')} '{key}'")
+    return row
 
 
 def _differs(stored: Mapping[str, Any], incoming: Mapping[str, Any]) -> bool:
@@ -231,6 +351,8 @@ def change_status(
     if kind.lifecycle is None:
         raise ServiceError(f"{kind.name} have no lifecycle")
     before = get_record(uow, kind_name, key)
+    if not may_write(uow.principal, kind.entity, before.get(kind.owner) if kind.owner else None):
+        raise Forbidden(f"{uow.actor} may not change {kind.name} {key}")
     try:
         check_transition(kind.lifecycle, before["status"], status)
         after = {**before, "status": status}
@@ -243,7 +365,7 @@ def change_status(
     if after == before:
         return before
     uow.records(kind).update([after])
-    uow.changes.record([Change(kind.entity, key, "update", before, after)])
+    uow.changes.record([Change(kind.entity, key, "update", _logged(before), _logged(after))])
     uow.commit()
     return after
 

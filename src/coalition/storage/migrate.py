@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 # The newest migration; a test checks it equals Alembic's own head.
-HEAD_REVISION = "0006_records"
+HEAD_REVISION = "0008_append_only_log"
 
 
 def alembic_config(engine: Engine) -> Config:
@@ -24,7 +24,9 @@ def alembic_config(engine: Engine) -> Config:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # Alembic's config interpolates "%": a percent-encoded password or option must be doubled.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     return config
 
 

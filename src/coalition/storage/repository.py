@@ -45,6 +45,32 @@ class Repository:
         query = select(*groups, func.sum(rows.c[sum_of]), func.count()).group_by(*groups)
         return [tuple(row) for row in self.connection.execute(query)]
 
+    def totals_across_owners(self, group_by: Sequence[str], sum_of: str) -> list[tuple[Any, ...]]:
+        """(group values..., sum, row count, owning donors) per group over every record of an
+        owned kind, whoever may read them one by one: the input of an aggregate that the
+        service shows or withholds by `domain.access.aggregate_floor` (never the rows)."""
+        owner = self.kind.owner
+        if owner is None:
+            return [(*row, frozenset()) for row in self.totals(group_by, sum_of)]
+        groups = [self.table.c[name] for name in group_by]
+        query = select(
+            *groups, self.table.c[owner], func.sum(self.table.c[sum_of]), func.count()
+        ).group_by(*groups, self.table.c[owner])
+        folded: dict[tuple[Any, ...], list[Any]] = {}
+        for *group, who, total, count in self.connection.execute(query):
+            entry = folded.setdefault(tuple(group), [0, 0, set()])
+            entry[0] += total
+            entry[1] += count
+            entry[2].add(who)
+        return [(*g, t, c, frozenset(o)) for g, (t, c, o) in folded.items()]
+
+    def find_for_aggregate(self) -> list[dict[str, Any]]:
+        """Every record, whoever may read it one by one: only for a service that computes an
+        aggregate and shows the reader what `domain.access` lets it see of the result (the
+        burden report's coalition totals). Never returned to an interface as records."""
+        query = select(self.table).order_by(*(self.table.c[k] for k in self.kind.key))
+        return [dict(row) for row in self.connection.execute(query).mappings()]
+
     def keys(self) -> set[str]:
         columns = [self.table.c[k] for k in self.kind.key]
         query = select(*columns).where(self._visible())

@@ -21,6 +21,7 @@ from sqlalchemy import (
     Table,
     Text,
     TypeDecorator,
+    UniqueConstraint,
     false,
 )
 from sqlalchemy.engine import Dialect
@@ -327,6 +328,50 @@ change_log_head = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("last_hash", String(64), nullable=False),
+)
+
+
+# Background jobs (an allocation run). `heartbeat_at` is refreshed every few seconds by the
+# process that owns a queued or running job; a job whose heartbeat stopped, or that ran past
+# its time limit and a margin, was left behind by a process that died (services/jobs.py).
+jobs = Table(
+    "jobs",
+    metadata,
+    Column("id", String(43), primary_key=True),  # random, URL-safe
+    Column("kind", String(30), nullable=False),
+    Column("status", String(20), nullable=False),  # queued | running | succeeded | failed
+    Column("progress", Float, nullable=False),  # 0 to 1, never decreases
+    Column("message", String(500), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=True),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("heartbeat_at", DateTime(timezone=True), nullable=False),
+    Column("time_limit_s", Float, nullable=False),
+    Column("parameters", Text, nullable=False),  # JSON
+    Column("result", Text, nullable=True),  # JSON, e.g. {"plan_id": 7}
+    Column("error", Text, nullable=True),  # one line for the user, never a traceback
+    Index("ix_jobs_status", "status"),
+    Index("ix_jobs_created_by", "created_by"),
+)
+
+# Responses to requests sent with an Idempotency-Key, replayed when the same user sends the
+# same request with the same key again (within 24 hours; services/idempotency.py). A row with
+# no `response_status` is a claim: its first request is still running.
+idempotency_keys = Table(
+    "idempotency_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_name", String(200), nullable=False),
+    Column("key", String(200), nullable=False),
+    Column("method", String(10), nullable=False),
+    Column("path", String(2000), nullable=False),
+    Column("body_hash", String(64), nullable=False),
+    Column("response_status", Integer, nullable=True),
+    Column("response_body", Text, nullable=True),  # JSON
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("user_name", "key", name="uq_idempotency_keys_user_name_key"),
+    Index("ix_idempotency_keys_created_at", "created_at"),
 )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from coalition.storage.engine import make_engine
 from coalition.storage.tables import offers
-from support_ledger import OFFERS_HEADER, SEED, database_content, import_text
+from support_ledger import OFFERS_HEADER, SEED, add_admin, database_content, import_text
 
 ROWS = 60_000
 
@@ -21,6 +21,7 @@ ROWS = 60_000
 def test_sigkill_during_an_import_leaves_no_partial_rows(sqlite_engine, tmp_path: Path):
     for kind, text in SEED.items():
         import_text(sqlite_engine, tmp_path, kind, text)
+    user = add_admin(sqlite_engine)
     big = tmp_path / "offers.csv"
     with big.open("w") as handle:
         handle.write(OFFERS_HEADER)
@@ -34,7 +35,11 @@ def test_sigkill_during_an_import_leaves_no_partial_rows(sqlite_engine, tmp_path
 
     process = subprocess.Popen(
         [sys.executable, "-m", "coalition", "import", "offers", str(big)],
-        env={**os.environ, "COALITION_DATABASE_URL": str(sqlite_engine.url)},
+        env={
+            **os.environ,
+            "COALITION_DATABASE_URL": str(sqlite_engine.url),
+            "COALITION_USER": user,
+        },
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from coalition.services.errors import ImportRejected
-from support_ledger import OFFERS_HEADER, database_content, import_text
+from support_ledger import OFFERS_HEADER, add_admin, database_content, import_text
 
 FAULTY_OFFERS = (
     OFFERS_HEADER
@@ -71,12 +71,13 @@ def test_the_cli_lists_every_fault_and_exits_non_zero(seeded, tmp_path):
     url = seeded.url.render_as_string(hide_password=False)
     path = tmp_path / "faulty.csv"
     path.write_text(FAULTY_OFFERS)
+    user = add_admin(seeded)
     before = database_content(seeded)
     result = subprocess.run(
         [sys.executable, "-m", "coalition", "import", "offers", str(path)],
         capture_output=True,
         text=True,
-        env={**os.environ, "COALITION_DATABASE_URL": url},
+        env={**os.environ, "COALITION_DATABASE_URL": url, "COALITION_USER": user},
     )
     assert result.returncode == 1
     pattern = re.compile(r".*faulty\.csv:\d+ \[")

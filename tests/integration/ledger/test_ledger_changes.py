@@ -123,6 +123,8 @@ def test_the_change_log_chain_verifies_and_detects_tampering(seeded, tmp_path):
         count, problems = verify_chain(connection)
     assert count > 5 and problems == []
     with seeded.begin() as connection:
+        if seeded.dialect.name == "postgresql":  # a superuser past the append-only trigger
+            connection.exec_driver_sql("SET LOCAL session_replication_role = replica")
         first = connection.execute(select(change_log.c.id).order_by(change_log.c.id)).first()[0]
         connection.execute(
             change_log.update().where(change_log.c.id == first).values(actor="someone-else")

@@ -47,7 +47,11 @@ def verify(engine: Engine, expect_head: str | None = None) -> LogReport:
 
 
 def tamper(engine: Engine, *statements) -> None:
+    """Rewrite the database behind the application's back. On PostgreSQL the change log refuses
+    UPDATE and DELETE (migration 0008), so the tamperer is a superuser who turns triggers off."""
     with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
         for statement in statements:
             connection.execute(text(statement) if isinstance(statement, str) else statement)
 
@@ -278,3 +282,18 @@ def test_the_chain_verifies_whatever_time_zone_the_database_session_uses(ledger_
             uow.connection.exec_driver_sql("SET LOCAL TIME ZONE 'Europe/Kyiv'")
         report = audit.verify_change_log(uow)
     assert report.problems == []
+
+
+def test_on_postgresql_the_change_log_refuses_update_delete_and_truncate(ledger_db):
+    if ledger_db.dialect.name != "postgresql":
+        pytest.skip("SQLite has no triggers bound to roles; the hash chain is its defence")
+    from sqlalchemy.exc import DBAPIError
+
+    for statement in (
+        "UPDATE change_log SET actor = 'someone else'",
+        "DELETE FROM change_log",
+        "TRUNCATE change_log",
+    ):
+        with pytest.raises(DBAPIError, match="append-only"), ledger_db.begin() as connection:
+            connection.execute(text(statement))
+    assert verify(ledger_db).problems == []
