@@ -8,18 +8,12 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from coalition.api import create_app, pending
+from coalition.api import create_app
 
 CLIENTS, ROUNDS = 20, 50
 PATH = "/api/v1/offers/DEU:DEU-OF-0001"
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not pending.has("ledger.update_record"),
-        reason="waits for the lead's services.ledger.update_record",
-    ),
-]
+pytestmark = pytest.mark.slow
 
 
 def test_concurrent_if_match_updates_lose_nothing(api):

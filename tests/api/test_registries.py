@@ -8,18 +8,9 @@ from urllib.parse import quote
 import pytest
 from api_support import assert_problem
 
-from coalition.api import pending
 from coalition.registries.kinds import KINDS
 
 V1 = "/api/v1"
-NEEDS_UPDATE = pytest.mark.skipif(
-    not pending.has("ledger.update_record"),
-    reason="waits for the lead's services.ledger.update_record",
-)
-NEEDS_CREATE = pytest.mark.skipif(
-    not pending.has("ledger.create_record"),
-    reason="waits for the lead's services.ledger.create_record",
-)
 
 
 def walk(client, path, headers, **params):
@@ -231,7 +222,6 @@ def test_patch_bodies_are_strict_and_keys_cannot_change(api, body, field):
     assert_problem(response, 422, field)
 
 
-@NEEDS_UPDATE
 def test_patch_with_the_right_version_applies_and_a_stale_one_is_412(api):
     headers = api.auth("coord")
     path = f"{V1}/offers/DEU:DEU-OF-0001"
@@ -244,7 +234,6 @@ def test_patch_with_the_right_version_applies_and_a_stale_one_is_412(api):
     assert api.client.get(path, headers=headers).json()["quantity"] == "5"
 
 
-@NEEDS_CREATE
 def test_create_answers_201_with_location_and_the_record(api):
     headers = api.auth("coord")
     body = {"code": "SWE", "name": "Sweden", "kind": "nation"}

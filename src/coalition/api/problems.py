@@ -18,8 +18,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from coalition.api import pending
-from coalition.services import errors
+from coalition.services import errors, idempotency
 
 log = logging.getLogger("coalition.api")
 
@@ -112,8 +111,12 @@ def for_service_error(error: errors.ServiceError) -> JSONResponse:
         # Only a forbidden *action* reaches here: records a principal may not see are
         # absent for it (the repository's filter), so they raise NotFound, never Forbidden.
         return problem_response(403, str(error))
-    if isinstance(error, pending.version_conflict()):
+    if isinstance(error, errors.VersionConflict):
         return problem_response(412, str(error))
+    if isinstance(error, idempotency.IdempotencyInProgress):
+        return problem_response(409, str(error), headers={"Retry-After": RETRY_AFTER_SECONDS})
+    if isinstance(error, idempotency.IdempotencyConflict | idempotency.InvalidIdempotencyKey):
+        return problem_response(422, str(error), [("Idempotency-Key", str(error))])
     if isinstance(error, errors.ImportRejected):
         fields = [(p.column or "record", p.reason) for p in error.problems]
         return problem_response(422, str(error), fields)
@@ -140,10 +143,6 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiProblem)
     async def _api_problem(request: Request, error: ApiProblem) -> Response:
         return problem_response(error.status, error.detail, error.field_errors, error.headers)
-
-    @app.exception_handler(pending.MissingService)
-    async def _missing(request: Request, error: pending.MissingService) -> Response:
-        return problem_response(501, str(error))
 
     @app.exception_handler(errors.DatabaseBusy)
     async def _busy(request: Request, error: errors.DatabaseBusy) -> Response:
@@ -200,7 +199,7 @@ def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         }
         if status == 401:
             entry["headers"] = {"WWW-Authenticate": {"schema": {"type": "string"}}}
-        if status == 503:
+        if status in (409, 503):
             entry["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
         declared[status] = entry
     return declared

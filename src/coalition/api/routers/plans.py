@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
-from coalition.api import pending
 from coalition.api.deps import CurrentPrincipal, Db, engine_of
 from coalition.api.encode import document
 from coalition.api.problems import COMMON, ApiProblem, responses
@@ -22,7 +21,7 @@ from coalition.api.schemas import (
     AllocationRequest,
     JobAccepted,
 )
-from coalition.services import allocation
+from coalition.services import allocation, jobs
 
 if TYPE_CHECKING:
     from coalition.services.allocation import StoredPlan
@@ -131,7 +130,6 @@ def accept_plan(db: Db, plan_id: PlanId) -> dict[str, Any]:
     operation_id="run_allocation",
     responses={
         202: {"headers": {"Location": {"schema": {"type": "string"}}}},
-        **responses(501),
     },
 )
 def run_allocation(
@@ -139,17 +137,15 @@ def run_allocation(
 ) -> JSONResponse:
     """Start an allocation; follow Location to the job, which names the plan when done."""
     params = allocation.parameters(body.time_limit, body.gap, body.pins, body.forbids)
-    submit = pending.jobs("submit_allocation")
-    job_id = str(submit(principal, params, engine_of(request)))
+    job_id = jobs.submit_allocation(principal, params, engine=engine_of(request))
     where = f"{API_PREFIX}/jobs/{job_id}"
     return JSONResponse(
         {"job_id": job_id, "location": where}, status_code=202, headers={"Location": where}
     )
 
 
-@jobs_router.get("/{job_id}", operation_id="get_job", responses=responses(501))
+@jobs_router.get("/{job_id}", operation_id="get_job")
 def get_job(db: Db, job_id: Annotated[str, Path(min_length=1, max_length=100)]) -> dict[str, Any]:
     """A job's status and progress; its plan id once done."""
-    status = pending.jobs("status")
     with db.reading() as uow:
-        return document(status(uow, job_id))
+        return document(jobs.status(uow, job_id))

@@ -8,7 +8,6 @@ functions are built in a loop and annotated with that kind's generated models, w
 must see as classes, not as names to look up.
 """
 
-import hashlib
 import json
 from collections.abc import Callable
 from datetime import date
@@ -20,13 +19,12 @@ from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from coalition.api import pending
-from coalition.api.deps import CurrentPrincipal, Db
+from coalition.api.deps import Db
 from coalition.api.pagination import page
 from coalition.api.problems import COMMON, ApiProblem, responses
 from coalition.api.schemas import MAX_KEY, KindModels, StatusChange, models_for
 from coalition.registries.kinds import KINDS, Kind
-from coalition.services import ledger
+from coalition.services import idempotency, ledger
 from coalition.services.errors import ServiceError
 
 API_PREFIX = "/api/v1"
@@ -136,20 +134,18 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
     def create_record(
         request: Request,
         db: Db,
-        principal: CurrentPrincipal,
         body: Create,  # type: ignore[valid-type]
         idempotency_key: IdempotencyKey = None,
     ) -> Response:
         fields = cells(body, only_set=True)
 
         def run() -> tuple[int, dict[str, Any]]:
-            create = pending.create_record()
             with db.writing() as uow:
-                row = create(uow, kind.name, fields)
+                row = ledger.create_record(uow, kind.name, fields)
             return 201, shown(kind, row)
 
-        status, record = _idempotent(request, db, principal, idempotency_key, fields, run)
-        headers = {}
+        status, record, replayed = _idempotent(request, db, idempotency_key, fields, run)
+        headers = {"Idempotent-Replayed": "true"} if replayed else {}
         if status == 201:
             headers["Location"] = location(kind, ":".join(str(record[k]) for k in kind.key))
             headers["ETag"] = etag(record["version"])
@@ -163,9 +159,9 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
         if_match: IfMatch = None,
     ) -> dict[str, Any]:
         expected = expected_version(if_match)
-        update = pending.update_record()
+        changes = cells(body, only_set=True)
         with db.writing() as uow:
-            record = shown(kind, update(uow, kind.name, key, cells(body, True), expected))
+            record = shown(kind, ledger.update_record(uow, kind.name, key, changes, expected))
         response.headers["ETag"] = etag(record["version"])
         return record
 
@@ -212,9 +208,13 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
         responses={
             201: {
                 "model": Record,
-                "headers": {"Location": {"schema": {"type": "string"}}},
+                "headers": {
+                    "Location": {"schema": {"type": "string"}},
+                    **ETAG_HEADER,
+                    "Idempotent-Replayed": {"schema": {"type": "string"}},
+                },
             },
-            **responses(*COMMON, 501),
+            **responses(*COMMON, 409),
         },
     )
     router.add_api_route(
@@ -225,7 +225,7 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
         operation_id=f"update_{slug}",
         summary=f"{title}: change some cells of a record (If-Match required)",
         tags=tags,
-        responses=responses(*COMMON, 412, 428, 501),
+        responses={200: {"headers": ETAG_HEADER}, **responses(*COMMON, 412, 428)},
     )
     if kind.lifecycle is not None:
         router.add_api_route(
@@ -252,21 +252,20 @@ def _day(text: str | None) -> date | None:
 def _idempotent(
     request: Request,
     db: Db,
-    principal: CurrentPrincipal,
     key: str | None,
     fields: dict[str, str],
     run: Callable[[], tuple[int, dict[str, Any]]],
-) -> tuple[int, dict[str, Any]]:
-    replay_or_run = pending.replay_or_run()
-    if key is None or replay_or_run is None:
-        # TODO(idempotency): until services.idempotency is merged the key is accepted and
-        # ignored, so a retried create answers 422 "already exists" instead of a replay.
-        return run()
-    body_hash = hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()
-    status, body = replay_or_run(
-        db.writing, principal, key, request.method, request.url.path, body_hash, run
+) -> tuple[int, dict[str, Any], bool]:
+    """Run a create once per Idempotency-Key: a repeat replays the first answer."""
+    if key is None:
+        status, body = run()
+        return status, body, False
+    # The body as parsed (canonical JSON), so whitespace or field order is the same request.
+    digest = idempotency.body_hash(json.dumps(fields, sort_keys=True).encode())
+    status, body, replayed = idempotency.replay_or_run(
+        db.engine, db.principal, key, request.method, request.url.path, digest, run
     )
-    return int(status), dict(body)
+    return int(status), dict(body), replayed
 
 
 def build_router() -> APIRouter:
