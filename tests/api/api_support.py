@@ -1,0 +1,86 @@
+"""Helpers for the API tests: a seeded ledger with a user (and token) of each role, and the
+problem-details shape every error must have."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from sqlalchemy import Engine
+
+from coalition.domain.access import Principal, Role
+from coalition.services import accounts
+from coalition.storage.unit_of_work import UnitOfWork
+from support_ledger import OFFERS_HEADER, SEED, import_text
+
+PASSWORD = "correct horse battery staple"
+BOOTSTRAP = Principal("bootstrap")
+ADMIN = Principal("admin", Role.ADMIN)
+
+# (user, role, donor): every role, and two donors so "own" and "other" both exist.
+USERS = (
+    ("admin", "admin", None),
+    ("coord", "coordinator", None),
+    ("desk-deu", "donor", "DEU"),
+    ("desk-pol", "donor", "POL"),
+    ("ukraine", "recipient", None),
+    ("analyst", "analyst", None),
+    ("auditor", "auditor", None),
+)
+ROLE_USERS = {role if role != "donor" else f"donor-{donor}": user for user, role, donor in USERS}
+
+OFFERS = OFFERS_HEADER + (
+    "DEU,DEU-OF-0001,PZH2000,4,2026-02-01,DEU,new,20000000,EUR,,offered,\n"
+    "DEU,DEU-OF-0002,HE155,500,2026-02-01,DEU,new,,EUR,,offered,\n"
+    "POL,POL-OF-0001,KRAB,2,2026-03-01,POL,new,,EUR,,offered,\n"
+)
+PLEDGES = (
+    "donor_code,external_id,amount,currency,year,pledged_on,purpose,status,channel_code,"
+    "disbursed_on\n"
+    "DEU,DEU-FIN-2025-01,500000000,EUR,2025,2025-02-12,procurement,pledge,,\n"
+    "POL,POL-FIN-2025-01,100000000,EUR,2025,2025-03-01,procurement,pledge,,\n"
+)
+
+
+@dataclass
+class Api:
+    client: TestClient
+    engine: Engine
+    tokens: dict[str, str]  # user name -> bearer token
+    engine_tmp: Path  # a folder for files the test imports
+
+    def auth(self, user: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[user]}"}
+
+
+def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
+    for kind, text in {**SEED, "offers": OFFERS, "pledges": PLEDGES}.items():
+        import_text(engine, tmp_path, kind, text)
+    with UnitOfWork(engine, BOOTSTRAP) as uow:
+        accounts.add_user(uow, "admin", "admin", None, PASSWORD)
+    tokens = {}
+    for user, role, donor in USERS:
+        if user != "admin":
+            with UnitOfWork(engine, ADMIN) as uow:
+                accounts.add_user(uow, user, role, donor, PASSWORD)
+        with UnitOfWork(engine, ADMIN) as uow:
+            tokens[user] = accounts.issue_token(uow, user, 7)
+    return tokens
+
+
+def assert_problem(
+    response: httpx.Response, status: int, field: str | None = None
+) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert set(body) >= {"type", "title", "status", "detail", "errors"}
+    assert body["status"] == status and body["title"] and body["detail"]
+    assert "Traceback" not in response.text
+    if field is not None:
+        assert field in [e["field"] for e in body["errors"]], body
+        assert all(e["reason"] for e in body["errors"])
+    return body
