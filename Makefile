@@ -16,8 +16,12 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 
+# The demo database, then the REST API serving it (Ctrl-C stops it). The demo prints its
+# accounts once; `coalition --as NAME user token NAME` issues an API token for one.
 run: install
 	$(BIN)/coalition demo
+	@echo "Serving the API at http://127.0.0.1:8000/api/v1 (schema: /api/v1/openapi.json)."
+	$(BIN)/coalition serve --host 127.0.0.1 --port 8000
 
 lint: install-dev
 	$(BIN)/ruff check src tests bench
