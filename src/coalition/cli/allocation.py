@@ -225,17 +225,15 @@ def list_plans(
 
 
 def _plan_row(stored: StoredPlan) -> dict[str, object]:
-    plan = stored.plan
+    """The service's plan summary, formatted for a person."""
+    from coalition.services.allocation import plan_summary
+
+    row = plan_summary(stored)
     return {
-        "id": stored.id,
-        "state": stored.state.value,
-        "status": plan.status.value,
-        "method": plan.method,
-        "objective": round(plan.objective, 3),
-        "gap": None if plan.gap is None else f"{100 * plan.gap:.3f} %",
-        "assignments": len(plan.assignments),
-        "carried": len(stored.carried),
-        "builds_on": stored.builds_on,
+        **{k: row[k] for k in ("id", "state", "status", "method")},
+        "objective": round(stored.plan.objective, 3),
+        "gap": None if row["gap"] is None else f"{100 * row['gap']:.3f} %",
+        **{k: row[k] for k in ("assignments", "carried", "builds_on")},
         "created": f"{stored.created_at:%Y-%m-%d %H:%M}",
         "by": stored.created_by,
     }

@@ -583,3 +583,22 @@ def plan_figures(plan: planner.Plan) -> dict[str, Any]:
 
 def is_empty(plan: planner.Plan) -> bool:
     return plan.status == planner.PlanStatus.EMPTY
+
+
+def plan_summary(stored: StoredPlan) -> dict[str, Any]:
+    """A stored plan's record as data: what `plan list` and the API show for each plan."""
+    plan = stored.plan
+    return {
+        "id": stored.id,
+        "state": stored.state.value,
+        "status": plan.status.value,
+        "method": plan.method,
+        "objective": plan.objective,
+        "gap": plan.gap,
+        "assignments": len(plan.assignments),
+        "carried": len(stored.carried),
+        "builds_on": stored.builds_on,
+        "created_at": stored.created_at.isoformat(),
+        "created_by": stored.created_by,
+        "accepted_at": None if stored.accepted_at is None else stored.accepted_at.isoformat(),
+    }

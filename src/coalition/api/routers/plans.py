@@ -36,21 +36,7 @@ jobs_router = APIRouter(prefix="/jobs", tags=["plans"], responses=responses(*COM
 
 
 def plan_row(stored: StoredPlan) -> dict[str, Any]:
-    plan = stored.plan
-    return {
-        "id": stored.id,
-        "state": stored.state.value,
-        "status": plan.status.value,
-        "method": plan.method,
-        "objective": plan.objective,
-        "gap": plan.gap,
-        "assignments": len(plan.assignments),
-        "carried": len(stored.carried),
-        "builds_on": stored.builds_on,
-        "created_at": stored.created_at.isoformat(),
-        "created_by": stored.created_by,
-        "accepted_at": None if stored.accepted_at is None else stored.accepted_at.isoformat(),
-    }
+    return allocation.plan_summary(stored)
 
 
 def _offset(cursor: str | None) -> int:
