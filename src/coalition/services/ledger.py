@@ -292,6 +292,7 @@ def parse_filters(kind_name: str, where: Sequence[str]) -> dict[str, str]:
 class Page:
     rows: list[dict[str, Any]]
     total: int  # records matching the filters, however many are on this page
+    more: bool = False  # records follow this page (keyset pages only)
 
 
 def list_page(
@@ -306,6 +307,31 @@ def list_page(
     rows = records.find(typed, limit)
     total = len(rows) if limit is None or len(rows) < limit else records.count(typed)
     return Page(rows, total)
+
+
+def seek_page(
+    uow: UnitOfWork,
+    kind_name: str,
+    filters: Mapping[str, str],
+    sort: str | None,
+    limit: int,
+    after: Sequence[Any] | None = None,
+) -> Page:
+    """One page in `sort` order ('column' or '-column'; key order when None) strictly after
+    the position `after` (the last row's sort value then key values, as stored), and how many
+    records match in all. The database seeks to the position, so page 1,000 costs what page 1
+    does."""
+    kind = resolve_kind(kind_name)
+    if limit < 1:
+        raise ServiceError(f"limit {limit}: give a page size of at least 1")
+    sort_column = sort.removeprefix("-") if sort else None
+    if sort_column is not None and sort_column not in {c.name for c in kind.columns}:
+        raise ServiceError(f"{kind.name} cannot be sorted by '{sort_column}': no such column")
+    typed = _typed_filters(kind, filters)
+    records = uow.records(kind)
+    rows = records.find_page(typed, sort_column, bool(sort and sort.startswith("-")), after,
+                             limit + 1)  # fmt: skip
+    return Page(rows[:limit], records.count(typed), more=len(rows) > limit)
 
 
 def shown_row(kind_name: str, row: Mapping[str, Any]) -> dict[str, str]:

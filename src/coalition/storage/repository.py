@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, false, func, or_, select
 
 from coalition.registries.kinds import Kind
 from coalition.storage.bulk import insert_rows
@@ -110,6 +110,55 @@ class Repository:
         if offset:
             query = query.offset(offset)
         return [dict(row) for row in self.connection.execute(query).mappings()]
+
+    def find_page(
+        self,
+        filters: Mapping[str, Any],
+        sort_column: str | None,
+        descending: bool,
+        after: Sequence[Any] | None,
+        limit: int,
+    ) -> list[dict[str, Any]]:
+        """Up to `limit` visible rows in (sort column, key) order, strictly after the position
+        `after` (the sort value, then the key values, as stored), by keyset: the database
+        seeks to the position instead of reading every earlier row. Blank sort values come
+        first ascending (last descending); the key breaks ties, so the order is total."""
+        order: list[ColumnElement[Any]] = []
+        if sort_column is not None:
+            column = self.table.c[sort_column]
+            order += [case((column.is_(None), 0), else_=1), column]
+        order += [self.table.c[k] for k in self.kind.key]
+        query = self._filtered(filters, None)
+        if after is not None:
+            query = query.where(self._beyond(order, sort_column is not None, after, descending))
+        query = query.order_by(*(o.desc() if descending else o.asc() for o in order))
+        return [dict(row) for row in self.connection.execute(query.limit(limit)).mappings()]
+
+    @staticmethod
+    def _beyond(
+        order: Sequence[ColumnElement[Any]],
+        sorted_by_column: bool,
+        after: Sequence[Any],
+        descending: bool,
+    ) -> ColumnElement[bool]:
+        """Rows lexicographically after (before, descending) the position, over `order`."""
+        values = list(after)
+        pairs: list[tuple[ColumnElement[Any], Any]] = []
+        if sorted_by_column:
+            sort_value = values.pop(0)
+            pairs.append((order[0], 0 if sort_value is None else 1))
+            # Among blank sort values the column compares equal: only the key decides.
+            if sort_value is not None:
+                pairs.append((order[1], sort_value))
+            keys = order[2:]
+        else:
+            keys = order
+        pairs += list(zip(keys, values, strict=True))
+        condition: ColumnElement[bool] = false()
+        for expression, value in reversed(pairs):
+            step = expression < value if descending else expression > value
+            condition = or_(step, and_(expression == value, condition))
+        return condition
 
     def count(
         self,

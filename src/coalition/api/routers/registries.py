@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from coalition.api.deps import Db
-from coalition.api.pagination import page
+from coalition.api.pagination import decode, encode
 from coalition.api.problems import COMMON, ApiProblem, responses
 from coalition.api.schemas import MAX_KEY, KindModels, StatusChange, models_for
 from coalition.registries.kinds import KINDS, Kind
@@ -115,14 +115,15 @@ def add_routes(router: APIRouter, kind: Kind) -> None:
 
     def list_records(db: Db, query: Annotated[Filters, Query()]) -> dict[str, Any]:  # type: ignore[valid-type]
         filters = filters_of(kind, query)
-        with db.reading() as uow:
-            rows = ledger.list_records(uow, kind.name, filters)
         params: Any = query
-        chosen, next_cursor = page(kind, rows, params.sort, params.limit, params.cursor)
+        after = None if params.cursor is None else decode(kind, params.sort, params.cursor)
+        with db.reading() as uow:
+            found = ledger.seek_page(uow, kind.name, filters, params.sort, params.limit, after)
+        last = found.rows[-1] if found.more and found.rows else None
         return {
-            "items": [shown(kind, r) for r in chosen],
-            "next_cursor": next_cursor,
-            "total": len(rows),
+            "items": [shown(kind, r) for r in found.rows],
+            "next_cursor": None if last is None else encode(kind, params.sort, last),
+            "total": found.total,
         }
 
     def get_record(db: Db, key: Key, response: Response) -> dict[str, Any]:
