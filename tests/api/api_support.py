@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from coalition.domain.access import Principal, Role
 from coalition.services import accounts
 from coalition.storage.unit_of_work import UnitOfWork
-from support_ledger import OFFERS_HEADER, SEED, import_text
+from support_ledger import BURDEN_SEED, OFFERS_HEADER, SEED, import_text
 
 PASSWORD = "correct horse battery staple"
 BOOTSTRAP = Principal("bootstrap")
@@ -56,8 +56,15 @@ class Api:
         return {"Authorization": f"Bearer {self.tokens[user]}"}
 
 
+# A record in every registry the seed above leaves empty, so each has one to read and change.
+FLEET = "item_type_code,recipient_code,quantity,as_of\nPZH2000,UA-DEP-W1,4,2026-11-01\n"
+COMPATIBILITY = "item_type_code,target_kind,target_code\nHE155,family,SPH-155\n"
+
+
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
-    for kind, text in {**SEED, "offers": OFFERS, "pledges": PLEDGES}.items():
+    every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
+             "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
+    for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
     with UnitOfWork(engine, BOOTSTRAP) as uow:
         accounts.add_user(uow, "admin", "admin", None, PASSWORD)

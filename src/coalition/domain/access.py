@@ -125,6 +125,13 @@ def may_write(principal: Principal, entity: str, owner_donor: str | None) -> boo
     return False
 
 
+def may_verify_log(principal: Principal) -> bool:
+    """Verifying the change log replays every record and names the ones that differ, so it is
+    for those who see every record (staff and auditors). Anyone may read the log's head (its
+    last hash and length) to record it and have it checked later."""
+    return principal.sees_all
+
+
 def aggregate_floor(principal: Principal) -> int:
     """How many distinct donors an aggregate must draw on before this principal sees it."""
     return 1 if principal.sees_all else MIN_DONORS_IN_AGGREGATE

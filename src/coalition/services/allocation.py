@@ -462,9 +462,9 @@ def accept(uow: UnitOfWork, plan_id: int) -> Acceptance:
     Refused when the plan is unusable, already decided, or stale: computed from inputs that
     have changed since (an offer shrank, a requirement closed, another plan was accepted).
     """
+    stored = get_plan(uow, plan_id)  # first: a plan the principal may not see is a 404
     if not may_write(uow.principal, PLAN_ENTITY, None):
         raise Forbidden(f"{uow.actor} ({uow.principal.role}) may not accept plans")
-    stored = get_plan(uow, plan_id)
     if stored.state is not PlanState.PROPOSED:
         raise ServiceError(
             f"plan {plan_id} is {stored.state.value}: only a proposed plan can be accepted"

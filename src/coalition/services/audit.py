@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
+from coalition.domain.access import may_verify_log
+from coalition.services.errors import Forbidden
 from coalition.storage.changelog import GENESIS, LogReport, verify_log
 from coalition.storage.tables import change_log
 from coalition.storage.unit_of_work import UnitOfWork
@@ -25,6 +27,11 @@ def verify_change_log(uow: UnitOfWork, expect_head: str | None = None) -> LogRep
     `expect_head` is a head hash recorded earlier (`coalition history --head`): if it is no
     longer an entry of the chain, the log was truncated or rewritten since.
     """
+    if not may_verify_log(uow.principal):
+        raise Forbidden(
+            f"{uow.actor} ({uow.principal.role}) may not verify the change log: it names "
+            "every record; ask an auditor (anyone may read the head to check it later)"
+        )
     _snapshot(uow)
     return verify_log(uow.connection, expect_head=expect_head)
 
