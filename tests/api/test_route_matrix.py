@@ -45,6 +45,8 @@ SAMPLE_KEYS = {
     "pledges": "DEU:DEU-FIN-2025-01",
     "fleet": "PZH2000:UA-DEP-W1",
     "baselines": "2025",
+    "nodes": "POL-HUB-RZE",
+    "lanes": "POL-HUB-RZE/UKR-BX-SHEHYNI/road",
 }
 
 EXPECTED: dict[tuple[str, str], Expect] = {

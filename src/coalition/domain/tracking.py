@@ -23,7 +23,8 @@ The journey, as a graph (`TRACKING_TRANSITIONS`)::
 - **Once:** the border is crossed once (no step leads back to `departed` after it), and
   `received` is final: one receipt per shipment, counting what arrived.
 - **Order:** an event is not earlier than the last one reported, and not in the future.
-- **Place:** `delivered` and `received` happen at the shipment's destination.
+- **Place:** `delivered` and `received` happen at the shipment's destination, and an arrival
+  there is a delivery, never `at_hub`.
 - **Quantity:** only a receipt carries one: the units counted in, from 0 (lost) to the quantity
   shipped. Fewer than shipped is a discrepancy (`discrepancy`); more is refused, because the
   shipment's quantity is the most that can arrive and a figure above it would be false.
@@ -182,6 +183,10 @@ def check_event(shipment: Shipment, history: Sequence[ShipmentEvent], event: Shi
             sid,
             kind,
             f"it happens at the destination {shipment.destination}, not at {event.place}",
+        )
+    if event.kind == EventKind.AT_HUB and event.place == shipment.destination:
+        raise IllegalEvent(
+            sid, kind, f"{event.place} is the shipment's destination: arriving there is 'delivered'"
         )
     if event.kind == EventKind.RECEIVED:
         assert event.quantity is not None  # ShipmentEvent checks it
