@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -423,7 +424,11 @@ class _Problems:
 
 
 def _shown(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    text = (
+        repr(value)
+        if isinstance(value, str)
+        else json.dumps(value, ensure_ascii=False, default=str)
+    )
     return text if len(text) <= 60 else f"{text[:60]}…"
 
 
@@ -503,8 +508,8 @@ def _check_quantities(p: _Problems, index: int, field: str, value: object) -> No
             isinstance(quantity, bool) or not isinstance(quantity, int | float)
         ):
             p.add(index, f"{where}.quantity", f"{_shown(quantity)} is not a number")
-        elif isinstance(quantity, float) and quantity != quantity:  # NaN from lenient parsers
-            p.add(index, f"{where}.quantity", "is not a number")
+        elif isinstance(quantity, float) and not math.isfinite(quantity):  # lenient parsers
+            p.add(index, f"{where}.quantity", f"{quantity} is not a finite number")
         if "uom" in element and (
             not isinstance(element["uom"], str) or not _UOM.match(element["uom"])
         ):
