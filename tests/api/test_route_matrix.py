@@ -45,8 +45,8 @@ SAMPLE_KEYS = {
     "pledges": "DEU:DEU-FIN-2025-01",
     "fleet": "PZH2000:UA-DEP-W1",
     "baselines": "2025",
-    "nodes": "POL-HUB-RZE",
-    "lanes": "POL-HUB-RZE/UKR-BX-SHEHYNI/road",
+    "nodes": "POL-HUB-1",
+    "lanes": "POL-HUB-1/POL-BX-MEDYKA/road",
 }
 
 EXPECTED: dict[tuple[str, str], Expect] = {

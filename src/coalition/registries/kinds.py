@@ -384,8 +384,8 @@ NODES = Kind(
     "nodes",
     ("code",),
     (
-        C("code", CODE, True, "node code, starting with its country's alpha-3", "POL-HUB-RZE"),
-        C("name", TEXT, True, "name", "Rzeszów-Jasionka logistics hub"),
+        C("code", CODE, True, "node code (a delivery point: its recipient's code)", "POL-HUB-1"),
+        C("name", TEXT, True, "name", "Rzeszów-Jasionka logistics hub (POLLOG HUB)"),
         C("kind", enum_of(NodeKind), True, "depot, hub, border or delivery", "hub"),
         C("country", COUNTRY, True, "ISO 3166 alpha-3 country it is in", "POL"),
         C("latitude", LATITUDE, True, "decimal degrees north", "50.11"),
@@ -402,9 +402,9 @@ LANES = Kind(
     "lanes",
     ("code",),
     (
-        C("code", CODE, True, "lane code", "POL-HUB-RZE/UKR-BX-SHEHYNI/road"),
-        C("from_node", CODE, True, "node it leaves from", "POL-HUB-RZE"),
-        C("to_node", CODE, True, "node it arrives at", "UKR-BX-SHEHYNI"),
+        C("code", CODE, True, "lane code", "POL-HUB-1/POL-BX-MEDYKA/road"),
+        C("from_node", CODE, True, "node it leaves from", "POL-HUB-1"),
+        C("to_node", CODE, True, "node it arrives at", "POL-BX-MEDYKA"),
         C("mode", enum_of(Mode), True, "rail, road, air or sea", "road"),
         C("transit_days", TRANSIT_DAYS, True, "days from leaving to arriving", "0.5"),
         C("capacity_t_per_day", TONNES_PER_DAY, True, "tonnes a day", "800"),
