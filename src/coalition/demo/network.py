@@ -122,12 +122,12 @@ def lanes(nodes: list[_Node]) -> list[dict[str, str]]:
         nearest = sorted(land_hubs, key=lambda hub: (_km(depot, hub), hub.code))
         out.extend(_lane(depot, hub, "road") for hub in nearest[:2])
         out.append(_lane(depot, nearest[0], "rail"))
-    for port, hub in PORTS.items():
-        out.extend(_lane(by_code[port], by_code[hub], mode) for mode in ("rail", "road"))
-    for hub in land_hubs:
+    for port, fed in PORTS.items():
+        out.extend(_lane(by_code[port], by_code[fed], mode) for mode in ("rail", "road"))
+    for land_hub in land_hubs:
         for border in borders:
-            if _km(hub, border) <= HUB_REACH_KM:
-                out.append(_lane(hub, border, "rail" if _is_rail(border) else "road"))
+            if _km(land_hub, border) <= HUB_REACH_KM:
+                out.append(_lane(land_hub, border, "rail" if _is_rail(border) else "road"))
     served: set[tuple[str, str]] = set()
     for border in borders:
         nearest = sorted(deliveries, key=lambda d: (_km(border, d), d.code))
