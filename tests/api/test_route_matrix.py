@@ -46,7 +46,7 @@ SAMPLE_KEYS = {
     "fleet": "PZH2000:UA-DEP-W1",
     "baselines": "2025",
     "nodes": "POL-HUB-1",
-    "lanes": "POL-HUB-1/POL-BX-MEDYKA/road",
+    "lanes": "POL-HUB-1_POL-BX-MEDYKA_road",
 }
 
 EXPECTED: dict[tuple[str, str], Expect] = {

@@ -84,7 +84,7 @@ def _lane(a: _Node, b: _Node, mode: str) -> dict[str, str]:
     figures = MODES[mode]
     km = _km(a, b) * figures.detour
     return {
-        "code": f"{a.code}/{b.code}/{mode}",
+        "code": f"{a.code}_{b.code}_{mode}",
         "from_node": a.code,
         "to_node": b.code,
         "mode": mode,

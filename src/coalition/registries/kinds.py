@@ -402,7 +402,7 @@ LANES = Kind(
     "lanes",
     ("code",),
     (
-        C("code", CODE, True, "lane code", "POL-HUB-1/POL-BX-MEDYKA/road"),
+        C("code", CODE, True, "lane code", "POL-HUB-1_POL-BX-MEDYKA_road"),
         C("from_node", CODE, True, "node it leaves from", "POL-HUB-1"),
         C("to_node", CODE, True, "node it arrives at", "POL-BX-MEDYKA"),
         C("mode", enum_of(Mode), True, "rail, road, air or sea", "road"),
