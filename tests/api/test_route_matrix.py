@@ -47,6 +47,8 @@ SAMPLE_KEYS = {
     "pledges": "DEU:DEU-FIN-2025-01",
     "fleet": "PZH2000:UA-DEP-W1",
     "baselines": "2025",
+    "nodes": "POL-HUB-1",
+    "lanes": "POL-HUB-1_POL-BX-MEDYKA_road",
 }
 
 # A record each registry does not hold yet (offers and pledges of DEU, the sample's donor).

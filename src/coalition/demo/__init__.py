@@ -25,6 +25,8 @@ DEMO_FILES: dict[str, str] = {
     "pledges": "pledges.csv",
     "fleet": "fleet.csv",
     "baselines": "burden_baselines.csv",  # owned by the burden-sharing module
+    "nodes": "nodes.csv",
+    "lanes": "lanes.csv",  # written by `python -m coalition.demo.network` from nodes.csv
 }
 
 # Files written by the generator (the rest are hand-curated).

@@ -81,6 +81,9 @@ class ItemType:
     volume_m3: Decimal | None = None
     reference_value_eur: Decimal | None = None
     platform_code: str | None = None
+    # Too big for a standard container or pallet position (tanks, launchers, boats): the
+    # route planner counts these against a lane's outsize capacity, not only its tonnes.
+    outsize: bool = False
     marking: str = DEFAULT_MARKING  # releasability (domain/markings.py)
 
     def __post_init__(self) -> None:
@@ -88,6 +91,8 @@ class ItemType:
         checks.code("code", self.code)
         checks.text("name", self.name)
         checks.code("family_code", self.family_code)
+        if not isinstance(self.outsize, bool):
+            raise InvalidValue("outsize", self.outsize, "must be true or false")
         checks.one_of("supply_class", self.supply_class, tuple(SupplyClass))
         checks.code("unit_of_issue", self.unit_of_issue)
         if self.nsn is not None:

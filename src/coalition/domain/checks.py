@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from coalition.domain.errors import InvalidValue
@@ -148,6 +148,55 @@ class Dates:
         return None if value is None else self(field, value)
 
 
+@dataclass(frozen=True)
+class Degrees:
+    """Decimal degrees from ``-limit`` to ``limit`` (latitude 90, longitude 180), finite."""
+
+    limit: float
+    axis: str  # latitude or longitude, for the rule's text
+
+    @property
+    def rule(self) -> str:
+        return f"{self.axis} in decimal degrees from {-self.limit:g} to {self.limit:g}"
+
+    def __call__(self, field: str, value: float) -> float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidValue(field, value, f"must be {self.rule}")
+        if not -self.limit <= value <= self.limit:  # NaN fails every comparison
+            raise InvalidValue(field, value, f"must be {self.rule}")
+        return value
+
+
+@dataclass(frozen=True)
+class Times:
+    """Moments (timezone-aware) from ``earliest`` (UTC) to today: events that happened.
+
+    A moment carries its UTC offset; a naive one is refused, because it could be any of 26
+    hours. "Today" is ``today()``; a moment on the next UTC day is allowed for clocks east of
+    UTC, anything later is in the future.
+    """
+
+    earliest: datetime
+
+    @property
+    def rule(self) -> str:
+        return (
+            f"a date and time with its UTC offset (YYYY-MM-DDTHH:MM:SS+00:00) from "
+            f"{self.earliest.date().isoformat()} to now"
+        )
+
+    def __call__(self, field: str, value: datetime) -> datetime:
+        if not isinstance(value, datetime) or value.utcoffset() is None:
+            raise InvalidValue(field, value, f"must be {self.rule}")
+        if value < self.earliest:
+            raise InvalidValue(field, value, f"must be {self.rule}")
+        if value.astimezone(UTC).date() > today() + timedelta(days=1):
+            raise InvalidValue(
+                field, value, f"is in the future (today is {today().isoformat()}): {self.rule}"
+            )
+        return value
+
+
 # The domains. Bounds are generous for real data and small enough that no report overflows.
 MAX_UNITS = 10_000_000
 QUANTITY = WholeNumbers(1, MAX_UNITS)  # units on one offer, requirement line
@@ -162,6 +211,12 @@ GDP_AMOUNT = Numbers(Decimal(0), Decimal(10) ** 15, places=6)  # in the source's
 MEASURE = Numbers(Decimal(0), Decimal(10) ** 9, places=6, low_included=True)  # kg, m3
 DATES = Dates(date(1900, 1, 1), date(2100, 12, 31))
 EVENT_DATES = Dates(date(1900, 1, 1), date(2100, 12, 31), past=True)  # delivered, disbursed
+EVENT_TIMES = Times(datetime(1990, 1, 1, tzinfo=UTC))  # tracking events
+LATITUDE = Degrees(90.0, "latitude")
+LONGITUDE = Degrees(180.0, "longitude")
+TONNES_PER_DAY = Numbers(Decimal(0), Decimal(10) ** 7, places=3, low_included=True)
+TRANSIT_DAYS = Numbers(Decimal(0), Decimal(365), places=2, low_included=True)  # 0.5: same day
+COST_PER_TONNE = Numbers(Decimal(0), Decimal(10) ** 7, places=2, low_included=True)  # EUR
 
 
 def year(field: str, value: int) -> int:

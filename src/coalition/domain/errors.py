@@ -27,3 +27,13 @@ class IllegalTransition(DomainError):
         super().__init__(
             f"{entity}: cannot go from '{current}' to '{requested}'; allowed next: {options}"
         )
+
+
+class IllegalEvent(DomainError):
+    """A tracking event that contradicts its shipment (time order, place, quantity)."""
+
+    def __init__(self, shipment_id: str, kind: str, reason: str) -> None:
+        self.shipment_id = shipment_id
+        self.kind = kind
+        self.reason = reason
+        super().__init__(f"shipment {shipment_id}: '{kind}' refused: {reason}")

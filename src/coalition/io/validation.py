@@ -366,6 +366,11 @@ def _check_iso_codes(kind: Kind, out: Validated, file: str) -> None:
                     )
                 )
                 bad.append(index)
+        if "country" in row and row["country"] not in iso_countries():
+            out.problems.append(
+                Problem(file, number, "country", row["country"], "not an ISO 3166 alpha-3 country")
+            )
+            bad.append(index)
         is_nation = kind.name == "donors" and row["kind"] == DonorKind.NATION.value
         if is_nation and row["code"] not in iso_countries():
             out.problems.append(

@@ -201,6 +201,32 @@ def _marking(cell: Any) -> str:
         raise CellError(error.reason) from None
 
 
+def degrees(domain: checks.Degrees) -> FieldType:
+    return FieldType(domain.rule, _domain_parse(_float, domain))
+
+
+_TRUE = ("true", "yes", "1")
+_FALSE = ("false", "no", "0")
+
+
+def _boolean(cell: Any) -> bool:
+    if isinstance(cell, bool):
+        return cell
+    text = str(cell).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("expected true or false (also yes/no, 1/0)")
+
+
+def _country(cell: Any) -> str:
+    text = _text(cell)
+    if len(text) != 3 or not text.isascii() or not text.isalpha() or not text.isupper():
+        raise CellError("expected an ISO 3166 alpha-3 country code such as POL")
+    return text
+
+
 TEXT = FieldType("text", _text)
 MARKING = FieldType(f"releasability: {GRAMMAR}", _marking)
 CODE = FieldType(f"code: {checks.CODE_RULE}", _text)
@@ -223,3 +249,12 @@ MEASURE = number(checks.MEASURE)
 AREAS = FieldType(
     "capability areas separated by ;", _parse_areas, _join_areas, _join_areas, _split_areas
 )
+LATITUDE = degrees(checks.LATITUDE)
+LONGITUDE = degrees(checks.LONGITUDE)
+BOOLEAN = FieldType(
+    "true or false", _boolean, render=lambda v: "true" if v else "false", from_db=bool
+)
+COUNTRY = FieldType("ISO 3166 alpha-3 country code", _country)
+TONNES_PER_DAY = number(checks.TONNES_PER_DAY)
+TRANSIT_DAYS = number(checks.TRANSIT_DAYS)
+COST_PER_TONNE = number(checks.COST_PER_TONNE)

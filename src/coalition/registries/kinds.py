@@ -22,26 +22,34 @@ from coalition.domain.donors import Donor, DonorKind, GdpFigure, Membership, Org
 from coalition.domain.errors import InvalidValue
 from coalition.domain.fleet import FleetEntry
 from coalition.domain.lifecycle import OfferStatus, PledgeStatus, RequirementStatus
+from coalition.domain.network import Lane, Mode, Node, NodeKind
 from coalition.domain.offers import Condition, Offer
 from coalition.domain.pledges import Pledge, Purpose
 from coalition.domain.recipients import Recipient, RecipientKind
 from coalition.domain.requirements import Requirement
 from coalition.registries.fields import (
     AREAS,
+    BOOLEAN,
     CODE,
     CODES,
+    COST_PER_TONNE,
     COUNT,
+    COUNTRY,
     CURRENCY,
     DATE,
     EVENT_DATE,
     FLOAT,
     GDP_AMOUNT,
+    LATITUDE,
+    LONGITUDE,
     MARKING,
     MEASURE,
     MONEY,
     PRIORITY,
     QUANTITY,
     TEXT,
+    TONNES_PER_DAY,
+    TRANSIT_DAYS,
     UNIT_VALUE,
     VALUE,
     YEAR,
@@ -226,6 +234,7 @@ ITEM_TYPES = Kind(
         C("volume_m3", MEASURE, False, "volume per unit, cubic metres", ""),
         C("reference_value_eur", UNIT_VALUE, False, "reference unit value, EUR", "7800000"),
         C("platform_code", CODE, False, "platform it is (its own code) or serves", "PZH2000"),
+        C("outsize", BOOLEAN, False, "too big for a container: counts as outsize cargo", "true"),
     ),
     references=(("family_code", "families"), ("platform_code", "item-types")),
     title="Item types",
@@ -368,6 +377,44 @@ BASELINES = Kind(
     title="Burden-sharing baselines",
 )
 
+NODES = Kind(
+    "nodes",
+    "node",
+    Node,
+    "nodes",
+    ("code",),
+    (
+        C("code", CODE, True, "node code (a delivery point: its recipient's code)", "POL-HUB-1"),
+        C("name", TEXT, True, "name", "Rzeszów-Jasionka logistics hub (POLLOG HUB)"),
+        C("kind", enum_of(NodeKind), True, "depot, hub, border or delivery", "hub"),
+        C("country", COUNTRY, True, "ISO 3166 alpha-3 country it is in", "POL"),
+        C("latitude", LATITUDE, True, "decimal degrees north", "50.11"),
+        C("longitude", LONGITUDE, True, "decimal degrees east", "22.02"),
+        C("handling_t_per_day", TONNES_PER_DAY, False, "tonnes a day it can handle", "2000"),
+    ),
+    title="Logistics nodes",
+)
+
+LANES = Kind(
+    "lanes",
+    "lane",
+    Lane,
+    "lanes",
+    ("code",),
+    (
+        C("code", CODE, True, "lane code", "POL-HUB-1_POL-BX-MEDYKA_road"),
+        C("from_node", CODE, True, "node it leaves from", "POL-HUB-1"),
+        C("to_node", CODE, True, "node it arrives at", "POL-BX-MEDYKA"),
+        C("mode", enum_of(Mode), True, "rail, road, air or sea", "road"),
+        C("transit_days", TRANSIT_DAYS, True, "days from leaving to arriving", "0.5"),
+        C("capacity_t_per_day", TONNES_PER_DAY, True, "tonnes a day", "800"),
+        C("outsize_per_day", COUNT, True, "outsize items a day (0: none fit)", "12"),
+        C("cost_eur_per_t", COST_PER_TONNE, True, "cost per tonne carried, EUR", "45"),
+    ),
+    references=(("from_node", "nodes"), ("to_node", "nodes")),
+    title="Logistics lanes",
+)
+
 # In dependency order: importing in this order never meets an unknown reference.
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -384,6 +431,8 @@ KINDS: dict[str, Kind] = {
         PLEDGES,
         FLEET,
         BASELINES,
+        NODES,
+        LANES,
     )
 }
 

@@ -126,6 +126,7 @@ item_types = Table(
     Column("volume_m3", MEASURE, nullable=True),
     Column("reference_value_eur", MONEY, nullable=True),
     Column("platform_code", CODE, nullable=True),
+    Column("outsize", Boolean, nullable=False, server_default=false()),
 )
 
 compatibility = Table(
@@ -208,6 +209,34 @@ baselines = Table(
     Column("source", String(1000), nullable=False),
 )
 
+# The logistics network (domain/network.py): nodes and the lanes between them.
+TONNES = ExactDecimal(16, 3)
+
+nodes = Table(
+    "nodes",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("latitude", Float, nullable=False),
+    Column("longitude", Float, nullable=False),
+    Column("handling_t_per_day", TONNES, nullable=True),
+)
+
+lanes = Table(
+    "lanes",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("from_node", CODE, ForeignKey("nodes.code"), nullable=False),
+    Column("to_node", CODE, ForeignKey("nodes.code"), nullable=False),
+    Column("mode", String(10), nullable=False),
+    Column("transit_days", ExactDecimal(8, 2), nullable=False),
+    Column("capacity_t_per_day", TONNES, nullable=False),
+    Column("outsize_per_day", BigInteger, nullable=False),
+    Column("cost_eur_per_t", MONEY, nullable=False),
+)
+
 # Every registry row carries its releasability marking (domain/markings.py) and a row version
 # that each update increments: the API's ETag / If-Match, so a stale edit is refused.
 REGISTRY_TABLES = (
@@ -223,6 +252,8 @@ REGISTRY_TABLES = (
     pledges,
     fleet,
     baselines,
+    nodes,
+    lanes,
 )
 for _registry in REGISTRY_TABLES:
     _registry.append_column(

@@ -20,6 +20,8 @@ BURDEN = {
     "pledges": "donor_code,external_id,amount,currency,year,pledged_on,purpose,status,"
     "channel_code,disbursed_on\n"
     "DEU,P-1,100000,EUR,2025,2025-02-03,procurement,disbursed,,2025-03-01\n",
+    "nodes": "code,name,kind,country,latitude,longitude,handling_t_per_day\n"
+    "POL-HUB-1,Rzeszów hub,hub,POL,50.11,22.02,1200\nPOL-BX-MEDYKA,Medyka,border,POL,49.8,22.94,\n",
 }
 
 

@@ -106,6 +106,25 @@ VALID = {
         "membership_date": "2025-12-31",
         "source": "test rule",
     },
+    "nodes": {
+        "code": "POL-HUB-9",
+        "name": "Hub",
+        "kind": "hub",
+        "country": "POL",
+        "latitude": "50.1",
+        "longitude": "22.0",
+        "handling_t_per_day": "100",
+    },
+    "lanes": {  # between the two nodes of the input tests' ledger (conftest.BURDEN)
+        "code": "L-X",
+        "from_node": "POL-HUB-1",
+        "to_node": "POL-BX-MEDYKA",
+        "mode": "road",
+        "transit_days": "0.5",
+        "capacity_t_per_day": "400",
+        "outsize_per_day": "8",
+        "cost_eur_per_t": "45",
+    },
 }
 
 HOSTILE = st.one_of(
