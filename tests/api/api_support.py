@@ -59,11 +59,20 @@ class Api:
 # A record in every registry the seed above leaves empty, so each has one to read and change.
 FLEET = "item_type_code,recipient_code,quantity,as_of\nPZH2000,UA-DEP-W1,4,2026-11-01\n"
 COMPATIBILITY = "item_type_code,target_kind,target_code\nHE155,family,SPH-155\n"
+NODES = (
+    "code,name,kind,country,latitude,longitude,handling_t_per_day\n"
+    "POL-HUB-1,Rzeszow hub,hub,POL,50.11,22.02,1200\n"
+    "POL-BX-MEDYKA,Medyka crossing,border,POL,49.80,22.94,400\n"
+)
+LANES = (
+    "code,from_node,to_node,mode,transit_days,capacity_t_per_day,outsize_per_day,"
+    "cost_eur_per_t\nPOL-HUB-1_POL-BX-MEDYKA_road,POL-HUB-1,POL-BX-MEDYKA,road,1,400,8,20\n"
+)
 
 
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
     every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
-             "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
+             "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
     with UnitOfWork(engine, BOOTSTRAP) as uow:

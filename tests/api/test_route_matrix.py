@@ -75,6 +75,11 @@ NEW_RECORDS: dict[str, dict[str, str]] = {
                 "purpose": "procurement", "status": "pledge"},
     "fleet": {"item_type_code": "KRAB", "recipient_code": "UA-DEP-W1", "quantity": "2",
               "as_of": "2026-11-01"},
+    "nodes": {"code": "SVK-HUB-1", "name": "Kosice hub", "kind": "hub", "country": "SVK",
+              "latitude": "48.72", "longitude": "21.26", "handling_t_per_day": "500"},
+    "lanes": {"code": "POL-BX-MEDYKA_POL-HUB-1_road", "from_node": "POL-BX-MEDYKA",
+              "to_node": "POL-HUB-1", "mode": "road", "transit_days": "1",
+              "capacity_t_per_day": "300", "outsize_per_day": "4", "cost_eur_per_t": "20"},
     "baselines": {"year": "2026", "amount": "1000000.00", "currency": "EUR",
                   "participants_group": "NATO", "gdp_measure": "test GDP", "gdp_year": "2024",
                   "counted_categories": "procurement", "membership_date": "2026-12-31",
@@ -211,7 +216,7 @@ ALL = frozenset(u for u, _, _ in USERS)
 STAFF = frozenset({"admin", "coord"})  # change anything, run and accept plans
 SEE_ALL = STAFF | {"auditor"}  # read every record
 REFERENCE = ("donors", "memberships", "gdp", "recipients", "families", "item-types",
-             "compatibility", "baselines")  # fmt: skip
+             "compatibility", "baselines", "nodes", "lanes")  # fmt: skip
 # Who sees the sample record of each registry: reference data and needs are released to all;
 # the DEU offer (NATO UNCLASSIFIED) to its donor and to Ukraine; DEU's money to DEU alone.
 SEES = {
