@@ -28,7 +28,7 @@ import numpy as np
 
 from .model import FloatArray, IntArray
 from .network import Arrays, lateness_table, unrouted_days
-from .paths import Tree, Usage, forward, push_back
+from .paths import Tree, Usage, forward, push_back, read_path
 
 
 @dataclass(frozen=True)
@@ -47,32 +47,33 @@ class Rows:
 
 
 def make_rows(a: Arrays, lines: IntArray, threshold_by: str = "none") -> Rows:
-    """Rows for the given lines. `threshold_by`: "none" (0), "group" (the smallest unit mass of
-    the row's lines: an arc with less room cannot take a unit of any of them) or "line" (one
-    row per distinct unit mass as well, the threshold is that mass)."""
+    """Rows for the given lines, sorted by release day (a chunk of rows starts its programme on
+    its first release day). `threshold_by`: "none" (0), "min" (the smallest unit mass of the
+    row's lines: an arc with less room cannot take a unit of any of them) or "exact" (one row
+    per unit mass as well, whose threshold is that mass)."""
     line_row = np.full(a.origin.size, -1, dtype=np.int64)
     ok = lines[a.release[lines] < a.T]
     if ok.size == 0:
         empty_i = np.zeros(0, dtype=np.int64)
         empty_f = np.zeros(0)
         return Rows(empty_i, empty_i, empty_f, empty_f, line_row)
-    cols = [a.origin[ok], a.release[ok], a.b[ok]]
-    if threshold_by == "line":
+    cols = [a.release[ok], a.origin[ok], a.b[ok]]
+    if threshold_by == "exact":
         cols.append(a.mass[ok])
     keys = np.stack(cols, axis=1)
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     line_row[ok] = inverse
-    if threshold_by == "line":
-        threshold = uniq[:, 3].copy()
-    elif threshold_by == "group":
+    if threshold_by == "min":
         threshold = np.full(uniq.shape[0], np.inf)
         np.minimum.at(threshold, inverse, a.mass[ok])
+    elif threshold_by == "exact":
+        threshold = uniq[:, 3].copy()
     else:
         threshold = np.zeros(uniq.shape[0])
     return Rows(
-        origin=uniq[:, 0].astype(np.int64),
-        release=uniq[:, 1].astype(np.int64),
+        origin=uniq[:, 1].astype(np.int64),
+        release=uniq[:, 0].astype(np.int64),
         b=uniq[:, 2].astype(np.float64),
         threshold=threshold,
         line_row=line_row,
@@ -110,6 +111,9 @@ class Evaluation:
     unit_value: FloatArray  # per line: the priced minimum per unit
     arrival: IntArray  # per line: chosen arrival day, −1 for the penalty
     has_path: np.ndarray  # per line: some path exists at all (under λ = 0 this is reachability)
+    # (line, legs) of the priced cheapest path of each line whose reduced cost against the
+    # master's convexity duals is negative (column generation), when asked for
+    columns: list[tuple[int, list[tuple[int, int, int]]]]
 
 
 def _finite(cap: FloatArray) -> np.ndarray:
@@ -125,6 +129,7 @@ def evaluate(
     penalty_days: int,
     chunk: int,
     keep_trees: bool = False,
+    convexity_duals: FloatArray | None = None,
 ) -> tuple[Evaluation, list[Tree]]:
     pt, po = prices(a, lam)
     L = a.origin.size
@@ -134,6 +139,7 @@ def evaluate(
     has_path = np.zeros(L, dtype=bool)
     usage = Usage(np.zeros((a.E, a.T)), np.zeros((a.E, a.T)), np.zeros((a.V, a.T)))
     trees: list[Tree] = []
+    columns: list[tuple[int, list[tuple[int, int, int]]]] = []
     routed_lines = np.flatnonzero(rows.line_row >= 0)
     order = np.argsort(rows.line_row[routed_lines], kind="stable")
     routed_lines = routed_lines[order]
@@ -145,7 +151,7 @@ def evaluate(
         sel = routed_lines[(row_of >= lo) & (row_of < hi)]
         if sel.size:
             local = rows.line_row[sel] - lo
-            per_t = tree.arr[local, a.dest[sel], :]
+            per_t = tree.arr[:, local, a.dest[sel]].T
             with np.errstate(invalid="ignore"):
                 val = a.mass[sel, None] * per_t + (
                     lateness_eur * a.priority[sel, None] * lateness_table(a, sel)
@@ -160,9 +166,16 @@ def evaluate(
             t_sel = sel[take]
             np.add.at(
                 demand,
-                (local[take], a.dest[t_sel], k[take]),
+                (k[take], local[take], a.dest[t_sel]),
                 a.qty[t_sel] * a.mass[t_sel],
             )
+            if convexity_duals is not None:
+                rc = a.qty[sel] * unit_value[sel] - convexity_duals[sel]
+                wanted = take & (rc < -1e-7 * np.maximum(1.0, np.abs(convexity_duals[sel])))
+                for i in np.flatnonzero(wanted):
+                    line = int(sel[i])
+                    legs = read_path(a, tree, int(local[i]), int(a.dest[line]), int(k[i]))
+                    columns.append((line, legs))
             push_back(a, tree, rows.b[ids], demand, usage)
         if keep_trees:
             trees.append(tree)
@@ -171,7 +184,7 @@ def evaluate(
     value -= float(np.sum(lam.lane_o * a.cap_o))
     fin = _finite(a.cap_h)
     value -= float(np.sum(lam.node[fin] * a.cap_h[fin]))
-    return Evaluation(value, usage, unit_value, arrival, has_path), trees
+    return Evaluation(value, usage, unit_value, arrival, has_path, columns), trees
 
 
 def subgradient(a: Arrays, lam: Multipliers, usage: Usage) -> Multipliers:

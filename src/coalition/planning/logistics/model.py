@@ -248,6 +248,7 @@ class RoutePlan:
     # Lagrange multipliers of the best bound (EUR per tonne or item), a warm start for what-ifs
     multipliers: tuple[FloatArray, FloatArray, FloatArray] | None = field(default=None, repr=False)
     parameters: Parameters = field(default_factory=Parameters)
+    notes: tuple[str, ...] = ()
 
     def lane_utilisation(self) -> FloatArray:
         """Tonnes departing / capacity per lane and day (0 where the capacity is 0)."""

@@ -32,8 +32,10 @@ _EPS = 1e-9
 
 @dataclass
 class Tree:
+    """Arrays are laid out (day, row, node), so that one day is one contiguous block."""
+
     rows: IntArray  # row ids of this chunk (into the caller's row tables)
-    arr: FloatArray  # (S, V, T) price per tonne of arriving at v on day t by a lane
+    arr: FloatArray  # (T, S, V) price per tonne of arriving at v on day t by a lane
     pred: npt.NDArray[np.int32]
     last: npt.NDArray[np.int16]
 
@@ -58,44 +60,53 @@ def forward(
     `room_t` (E, T) is below it, or (outsize rows) whose outsize room is below one item,
     are closed to that row (used by the primal heuristic on residual capacities)."""
     S, V, T = rows.size, a.V, a.T
-    arr = np.full((S, V, T), np.inf)
-    pred = np.full((S, V, T), -1, dtype=np.int32)
-    last = np.full((S, V, T), -1, dtype=np.int16)
+    arr = np.full((T, S, V), np.inf)
+    pred = np.full((T, S, V), -1, dtype=np.int32)
+    last = np.full((T, S, V), -1, dtype=np.int16)
     rs = np.arange(S)
-    arr[rs, origin, release] = 0.0
-    pred[rs, origin, release] = SOURCE
+    arr[release, rs, origin] = 0.0
+    pred[release, rs, origin] = SOURCE
+    flat_arr = arr.reshape(-1)
+    flat_pred = pred.reshape(-1)
     at = np.full((S, V), np.inf)
     at_last = np.full((S, V), -1, dtype=np.int16)
     out_rows = np.flatnonzero(b > 0)
     any_out = out_rows.size > 0
+    row_off = (rs * V)[:, None]
     start_day = int(release.min()) if S else T
     for t in range(start_day, T):
-        today = arr[:, :, t]
+        today = arr[t]
         better = today < at
         np.copyto(at, today, where=better)
         at_last[better] = t
-        last[:, :, t] = at_last
+        last[t] = at_last
         g = a.groups[t]
         n = g.lanes.size
         if n == 0:
             continue
-        cand = at[:, a.u[g.lanes]] + price_t[g.lanes, t][None, :]
+        cand = at[:, a.u[g.lanes]]
+        cand += price_t[g.lanes, t][None, :]
         if any_out:
             cand[out_rows] += b[out_rows, None] * price_o[g.lanes, t][None, :]
         if threshold is not None and room_t is not None:
             cand[room_t[g.lanes, t][None, :] < threshold[:, None] - _EPS] = np.inf
             if any_out and room_o is not None:
-                full = room_o[g.lanes, t] < 1.0 - _EPS
-                cand[np.ix_(out_rows, np.flatnonzero(full))] = np.inf
+                full = np.flatnonzero(room_o[g.lanes, t] < 1.0 - _EPS)
+                if full.size:
+                    cand[np.ix_(out_rows, full)] = np.inf
         best = np.minimum.reduceat(cand, g.starts, axis=1)
+        target = row_off + (g.arrival * (S * V) + g.head)[None, :]
+        old = flat_arr[target]
+        improve = best < old
+        if not improve.any():
+            continue
         hit = cand == np.repeat(best, g.counts, axis=1)
         pos = np.where(hit, np.arange(n)[None, :], n)
         first = np.minimum.reduceat(pos, g.starts, axis=1)
         lane = g.lanes[np.minimum(first, n - 1)]
-        old = arr[:, g.head, g.arrival]
-        improve = best < old
-        arr[:, g.head, g.arrival] = np.where(improve, best, old)
-        pred[:, g.head, g.arrival] = np.where(improve, lane, pred[:, g.head, g.arrival])
+        tgt = target[improve]
+        flat_arr[tgt] = best[improve]
+        flat_pred[tgt] = lane[improve]
     return Tree(rows=rows, arr=arr, pred=pred, last=last)
 
 
@@ -107,7 +118,7 @@ class Usage:
 
 
 def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: Usage) -> None:
-    """Add to `usage` the arc flows of `demand` (S, V, T) tonnes arriving at (v, t) along the
+    """Add to `usage` the arc flows of `demand` (T, S, V) tonnes arriving at (v, t) along the
     tree's shortest paths. `demand` is consumed (overwritten)."""
     T = a.T
     lanes_t: list[IntArray] = []
@@ -115,12 +126,12 @@ def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: U
     out_flows: list[FloatArray] = []
     heads: list[IntArray] = []
     for t in range(T - 1, -1, -1):
-        day = demand[:, :, t]
+        day = demand[t]
         ss, vv = np.nonzero(day > 0)
         if ss.size == 0:
             continue
         f = day[ss, vv]
-        e = tree.pred[ss, vv, t].astype(np.int64)
+        e = tree.pred[t, ss, vv].astype(np.int64)
         moving = e >= 0
         ss, f, e = ss[moving], f[moving], e[moving]
         if e.size == 0:
@@ -132,8 +143,8 @@ def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: U
         out_flows.append(f * b[ss])
         heads.append(a.v[e] * T + t)
         heads.append(uu * T + dep)
-        came = tree.last[ss, uu, dep].astype(np.int64)
-        np.add.at(demand, (ss, uu, came), f)
+        came = tree.last[dep, ss, uu].astype(np.int64)
+        np.add.at(demand, (came, ss, uu), f)
     if not lanes_t:
         return
     idx = np.concatenate(lanes_t)
@@ -156,7 +167,7 @@ def read_path(a: Arrays, tree: Tree, s: int, node: int, day: int) -> list[tuple[
     t = day
     v = node
     while True:
-        e = int(pred[s, v, t])
+        e = int(pred[t, s, v])
         if e == SOURCE:
             break
         if e < 0:
@@ -164,6 +175,6 @@ def read_path(a: Arrays, tree: Tree, s: int, node: int, day: int) -> list[tuple[
         dep = t - int(a.tau[e])
         legs.append((e, dep, t))
         v = int(a.u[e])
-        t = int(last[s, v, dep])
+        t = int(last[dep, s, v])
     legs.reverse()
     return legs

@@ -5,9 +5,9 @@ Each round computes, for every remaining line, its cheapest path under the Lagra
 have room for one of its units; then lines take their path in priority order (lateness price
 per tonne, then needed-by day), each as many units as every leg, every outsize allowance and
 every hub on the way still admits. Units that did not fit wait for the next round, whose paths
-avoid what filled up. A round that routes nothing switches to one source row per unit mass (so
-a heavy unit never waits for an arc only a light one fits); a second such round ends routing:
-what is left has no capacity within the horizon.
+avoid what filled up. A round that routes nothing switches to one row per unit mass as well (an arc is open to a line
+only if it has room for one of its units), and a line without a path then has no capacity
+within the horizon; a second round that routes nothing ends routing.
 
 The multipliers make a high-priority line with slack leave a contested early departure to an
 urgent line behind it in the order, which plain priority order cannot.
@@ -41,10 +41,12 @@ class Residual:
     def full(cls, a: Arrays) -> Residual:
         return cls(a.cap_t.copy(), a.cap_o.copy(), a.cap_h.copy())
 
-    def room(self, a: Arrays) -> FloatArray:
-        """(E, T) tonnes one more departure could take: lane, tail hub and head hub."""
-        head = self.handled[a.v[:, None], a.arrival_index()]
-        r = np.minimum(np.minimum(self.tonnes, self.handled[a.u]), head)
+    def room(self, a: Arrays, hub_share: float = 1.0) -> FloatArray:
+        """(E, T) tonnes one more departure could take: lane, tail hub and head hub. With
+        `hub_share` = 0.5 a hub's room counts half (a path may unload and load there on one
+        day, handling each tonne twice)."""
+        head = self.handled[a.v[:, None], a.arrival_index()] * hub_share
+        r = np.minimum(np.minimum(self.tonnes, self.handled[a.u] * hub_share), head)
         return np.where(a.available, r, 0.0)
 
 
@@ -62,7 +64,7 @@ def priority_order(a: Arrays, lines: IntArray, lateness_eur: float) -> IntArray:
     return out
 
 
-def _units_along(
+def units_along(
     a: Arrays, res: Residual, line: int, legs: list[LegIdx], want: int
 ) -> tuple[int, dict[tuple[int, int], int]]:
     m = float(a.mass[line])
@@ -81,7 +83,7 @@ def _units_along(
     return max(units, 0), touches
 
 
-def _take(
+def take(
     a: Arrays,
     res: Residual,
     line: int,
@@ -112,7 +114,7 @@ def route(
     """Route `remaining` units per line on `res` (both updated in place)."""
     out = Routing()
     pt, po = prices(a, lam)
-    mode = "group"
+    mode = "min"
     late_line = np.flatnonzero((remaining > 0) & (a.release >= a.T))
     for ln in late_line:
         out.unrouted[int(ln)] = (int(remaining[ln]), UnroutedReason.NO_PATH)
@@ -128,7 +130,7 @@ def route(
             break
         out.rounds += 1
         rows = make_rows(a, active, mode)
-        room = res.room(a)
+        room = res.room(a, 1.0 if mode == "min" else 0.5)
         trees: list[Tree] = []
         arrival = np.full(a.origin.size, -1, dtype=np.int64)
         row_of = rows.line_row[active]
@@ -151,7 +153,7 @@ def route(
             if sel.size:
                 local = rows.line_row[sel] - lo
                 with np.errstate(invalid="ignore"):
-                    val = a.mass[sel, None] * tree.arr[local, a.dest[sel], :] + (
+                    val = a.mass[sel, None] * tree.arr[:, local, a.dest[sel]].T + (
                         lateness_eur * a.priority[sel, None] * lateness_table(a, sel)
                     )
                 k = np.argmin(val, axis=1)
@@ -163,6 +165,8 @@ def route(
         for ln in priority_order(a, active, lateness_eur):
             line = int(ln)
             if arrival[line] < 0:
+                if mode == "min" and has_path[line]:
+                    continue  # may still fit once rows are per unit mass
                 reason = (
                     UnroutedReason.NO_CAPACITY if has_path[line] else UnroutedReason.NO_PATH
                 )
@@ -172,17 +176,17 @@ def route(
             r = int(rows.line_row[line])
             tree = trees[r // chunk]
             legs = read_path(a, tree, r - (r // chunk) * chunk, int(a.dest[line]), int(arrival[line]))
-            units, touches = _units_along(a, res, line, legs, int(remaining[line]))
+            units, touches = units_along(a, res, line, legs, int(remaining[line]))
             if units <= 0:
                 continue
-            _take(a, res, line, legs, units, touches)
+            take(a, res, line, legs, units, touches)
             key = (line, tuple(legs))
             out.shipments[key] = out.shipments.get(key, 0) + units
             remaining[line] -= units
             routed += units
         if routed == 0:
-            if mode == "group":
-                mode = "line"
+            if mode == "min":
+                mode = "exact"
                 continue
             for ln in np.flatnonzero(remaining > 0):
                 out.unrouted[int(ln)] = (int(remaining[ln]), UnroutedReason.NO_CAPACITY)

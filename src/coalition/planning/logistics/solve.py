@@ -1,24 +1,25 @@
-"""`plan_routes`: Lagrangian bound and priced priority routing, checked before it is reported.
+"""`plan_routes`: a proven bound and a priced priority routing, checked before it is reported.
 
-1. λ = 0: every line's cheapest path ignoring capacity. Its value is a (weak) bound, and tells
-   which lines have a path at all.
-2. A first plan by `primal.route` (an upper bound for the step size).
-3. Subgradient steps on λ (Polyak's rule towards the best plan), each one exact evaluation of
-   L(λ) (`lagrange.evaluate`); the best value is the proven bound. On a schedule, and once at
-   the end with the best λ, a new plan is routed with the current prices; the best plan wins.
-4. The plan is checked by `verify.verify` (independent of all of the above) before its status
-   is set; a broken rule makes it an error.
+1. λ = 0 evaluation (`lagrange.evaluate`): every line's cheapest path ignoring capacity. Its
+   value is a bound (weak: it ignores the shared capacities) and tells which lines have a path.
+2. The flow bound (`bound.flow_bound`): one min-cost flow over the full daily network that
+   keeps every lane and hub capacity, in a worker thread while the plan is routed.
+3. The plan (`primal.route`): priority-ordered routing on residual capacities.
+4. The bound reported is the larger of the two; the plan is checked by `verify.verify`
+   (independent of all of the above) before its status is set: a broken rule makes it an error.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
-from .lagrange import Evaluation, Multipliers, Rows, evaluate, make_rows, norm2, step, subgradient
+from .bound import FlowBound, flow_bound
+from .lagrange import Evaluation, Multipliers, Rows, evaluate, make_rows
 from .model import (
     FloatArray,
     Eta,
@@ -34,11 +35,6 @@ from .model import (
 )
 from .network import Arrays, build_arrays
 from .primal import Residual, Routing, route, routing_objective
-
-# Routing again with new prices on these iterations (and at the end).
-PRIMAL_AT = (3, 8, 16, 30, 50, 80, 120, 180, 260, 360)
-# Halve the step factor after this many iterations without a better bound.
-PATIENCE = 4
 
 
 def parameters_for(
@@ -59,87 +55,51 @@ def plan_routes(
     time_limit: float | None = None,
     parameters: Parameters | None = None,
 ) -> RoutePlan:
+    """Route every line; see the module docstring and docs/logistics.md."""
     p = parameters_for(parameters, horizon, time_limit)
     started = time.monotonic()
     deadline = started + p.time_limit_s
     a = build_arrays(network, lines, p.horizon_days)
+    le, pen = p.lateness_eur, p.penalty_days()
+
+    found: list[FlowBound] = []
+    worker = threading.Thread(target=lambda: found.append(flow_bound(a, le, pen)), daemon=True)
+    worker.start()
     rows = make_rows(a, np.arange(a.origin.size), "none")
-    le, pen, chunk = p.lateness_eur, p.penalty_days(), p.rows_per_chunk
-
     lam = Multipliers.zeros(a)
-    t0 = time.monotonic()
-    ev, _ = _eval(a, rows, lam, p)
-    eval_s = time.monotonic() - t0
-    has_path = ev.has_path
-    bound, best_lam = ev.value, lam.copy()
-
-    def run_primal(prices: Multipliers) -> tuple[Routing, float]:
-        remaining = a.qty.copy()
-        # leave time to assemble and check the plan
-        routing = route(
-            a,
-            remaining,
-            Residual.full(a),
-            prices,
-            has_path,
-            lateness_eur=le,
-            chunk=chunk,
-            deadline=deadline - 0.05 * p.time_limit_s,
-        )
-        wl, cost = routing_objective(a, routing, le, pen)
-        return routing, le * wl + cost
-
-    t0 = time.monotonic()
-    best, upper = run_primal(lam)
-    primal_s = time.monotonic() - t0
-    theta, stale, iterations = 1.0, 0, 0
-    primal_lam_used = True
-    while iterations < p.max_iterations:
-        if _gap(upper, bound) <= p.target_gap:
-            break
-        left = deadline - time.monotonic()
-        if left < 1.5 * primal_s + eval_s + 0.1 * p.time_limit_s:
-            break
-        g = subgradient(a, lam, ev.usage)
-        n2 = norm2(g)
-        if n2 <= 0.0:
-            break  # the relaxed paths respect every capacity: L(λ) is the optimum of the LP
-        lam = step(lam, g, theta * max(upper - ev.value, 1e-9 * abs(upper)) / n2)
-        iterations += 1
-        t0 = time.monotonic()
-        ev, _ = _eval(a, rows, lam, p)
-        eval_s = max(eval_s, time.monotonic() - t0)
-        if ev.value > bound:
-            bound, best_lam, stale = ev.value, lam.copy(), 0
-            primal_lam_used = False
-        else:
-            stale += 1
-            if stale >= PATIENCE:
-                theta, stale = theta / 2.0, 0
-        if iterations in PRIMAL_AT:
-            t0 = time.monotonic()
-            routing, obj = run_primal(lam)
-            primal_s = max(primal_s, time.monotonic() - t0)
-            if obj < upper:
-                best, upper = routing, obj
-    if not primal_lam_used and deadline - time.monotonic() > primal_s:
-        routing, obj = run_primal(best_lam)
-        if obj < upper:
-            best, upper = routing, obj
+    ev = _eval(a, rows, lam, p)
+    routing = route(
+        a,
+        a.qty.copy(),
+        Residual.full(a),
+        lam,
+        ev.has_path,
+        lateness_eur=le,
+        chunk=p.rows_per_chunk,
+        deadline=deadline - 0.05 * p.time_limit_s,
+    )
+    worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    bound = ev.value
+    notes: list[str] = []
+    if found and found[0].status == "optimal":
+        bound = max(bound, found[0].value)
+    else:
+        notes.append("the flow bound did not finish within the time limit")
     return assemble(
         network,
         lines,
         a,
-        best,
+        routing,
         bound=bound,
-        iterations=iterations,
+        iterations=routing.rounds,
         seconds=time.monotonic() - started,
         parameters=p,
-        multipliers=best_lam,
+        multipliers=lam,
+        notes=tuple(notes),
     )
 
 
-def _eval(a: Arrays, rows: Rows, lam: Multipliers, p: Parameters) -> tuple[Evaluation, None]:
+def _eval(a: Arrays, rows: Rows, lam: Multipliers, p: Parameters) -> Evaluation:
     ev, _ = evaluate(
         a,
         rows,
@@ -148,7 +108,7 @@ def _eval(a: Arrays, rows: Rows, lam: Multipliers, p: Parameters) -> tuple[Evalu
         penalty_days=p.penalty_days(),
         chunk=p.rows_per_chunk,
     )
-    return ev, None
+    return ev
 
 
 def _gap(upper: float, lower: float) -> float:
@@ -168,6 +128,7 @@ def assemble(
     seconds: float,
     parameters: Parameters,
     multipliers: Multipliers | None,
+    notes: tuple[str, ...] = (),
 ) -> RoutePlan:
     """The plan from a routing, its figures as the planner computes them, then checked."""
     from .verify import verify
@@ -208,6 +169,7 @@ def assemble(
         iterations=iterations,
         seconds=seconds,
         problems=(),
+        notes=notes,
         lane_ids=a.lane_ids,
         node_ids=a.node_ids,
         lane_tonnes=lane_t,
