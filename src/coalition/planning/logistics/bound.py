@@ -3,26 +3,26 @@
 A relaxation of the exact problem, solved exactly. All lines become one commodity, in
 kilograms, over the full daily time-expanded network:
 
-    S(v, t)  goods stored at v on day t        S(v, t) → S(v, t+1)        free, unlimited
-    A(v, t)  goods unloaded at v on day t      A(v, t) → S(v, t)          ≤ handling(v, t)
-    D(v, t)  goods loaded at v on day t        S(v, t) → D(v, t)          ≤ handling(v, t)
-    lane e departing day t                     D(u, t) → A(w, t + τ_e)    ≤ lane tonnes(e, t)
-    line l                                     S(dest, t) → K_l           lateness price
-                                               S(origin, release) → K_l   unrouted penalty
+    X(v, t)  goods waiting at their origin, not yet loaded     X(v, t) → X(v, t+1)   free
+    H(v, t)  goods handled at v on day t                       X(v, t) → H(v, t)     free
+                                                                H(v, t) → S(v, t)     ≤ handling
+    S(v, t)  goods stored at v on day t (unlimited)             S(v, t) → S(v, t+1)   free
+    lane e departing day t                                      S(u, t) → H(w, t+τ_e) ≤ lane t
+    line l                                                      S(dest, t) → K_l      lateness
+                                                                X(origin, release) → K_l  penalty
 
-Each line's tonnes are supplied at S(origin, release) and demanded at its sink K_l; the arc
+Each line's tonnes are supplied at X(origin, release) and demanded at its sink K_l; the arc
 S(dest, t) → K_l costs late_eur · w / m per tonne for each day after needed-by.
 
 Why it is a relaxation (every feasible plan maps onto a flow that costs no more than the
-plan's objective):
-* summing the lines' flows gives a feasible flow: lane tonnes are the same, and a node's
-  unloaded and loaded tonnes are each ≤ its handling (the exact rule bounds their sum);
-* the flow may swap goods between lines (origin and release are pooled); outsize item limits
-  are dropped;
-* costs are rounded down to 0.1 EUR per tonne, capacities rounded up and demands rounded down
-  to whole kilograms: each rounding can only lower the optimum.
-So the flow's optimum, read back exactly from integers, is ≤ the optimum of the exact problem.
-Network simplex / cost scaling solve it to optimality: the bound is proven, not estimated.
+plan's objective): summing the lines' shipments gives a flow in which lane tonnes are the
+same and each node-day's handled tonnes (unloaded + loaded at the start of a journey, the
+exact rule) pass its H → S arc; a unit delivered on day t reaches its line's sink at that
+day's price. What the flow drops: which line a unit belongs to (origins and releases are
+pooled, so goods may be swapped between lines), and outsize item limits. Costs are rounded
+down to 0.1 EUR per tonne, capacities up and demands down to whole kilograms: each rounding
+can only lower the optimum. So the flow's optimum, read back exactly from integers, is ≤ the
+optimum of the exact problem, and the min-cost-flow solver proves its optimum.
 """
 
 from __future__ import annotations
@@ -54,11 +54,15 @@ def _cap(x: np.ndarray) -> IntArray:
     return np.maximum(out, 0)
 
 
-def flow_bound(a: Arrays, lateness_eur: float, penalty_days: int) -> FlowBound:
+def flow_bound(
+    a: Arrays, lateness_eur: float, penalty_days: int, routable: np.ndarray | None = None
+) -> FlowBound:
+    """`routable` (per line) False marks lines no path can carry one unit of (see
+    `lagrange.evaluate`): they are unrouted in every plan and pay their penalty exactly."""
     T, V, L = a.T, a.V, a.origin.size
     VT = V * T
     node = np.arange(VT).reshape(V, T)
-    S, A, D = node, node + VT, node + 2 * VT
+    S, H, X = node, node + VT, node + 2 * VT
     K0 = 3 * VT
     tails: list[IntArray] = []
     heads: list[IntArray] = []
@@ -71,21 +75,22 @@ def flow_bound(a: Arrays, lateness_eur: float, penalty_days: int) -> FlowBound:
         caps.append(c.reshape(-1).astype(np.int64))
         costs.append(w.reshape(-1).astype(np.int64))
 
-    zeros_w = np.zeros((V, T - 1), dtype=np.int64)
-    arcs(S[:, :-1], S[:, 1:], np.full((V, T - 1), _BIG), zeros_w)
+    free = np.zeros((V, T - 1), dtype=np.int64)
+    arcs(S[:, :-1], S[:, 1:], np.full((V, T - 1), _BIG), free)
+    arcs(X[:, :-1], X[:, 1:], np.full((V, T - 1), _BIG), free)
+    arcs(X, H, np.full((V, T), _BIG), np.zeros((V, T)))
     hcap = _cap(a.cap_h)
     open_node = hcap > 0
-    arcs(A[open_node], S[open_node], hcap[open_node], np.zeros(int(open_node.sum())))
-    arcs(S[open_node], D[open_node], hcap[open_node], np.zeros(int(open_node.sum())))
+    arcs(H[open_node], S[open_node], hcap[open_node], np.zeros(int(open_node.sum())))
     e_idx, t_idx = np.nonzero(a.available)
     lane_cost = np.floor(a.cost * COST_SCALE + 1e-9).astype(np.int64)
     arcs(
-        D[a.u[e_idx], t_idx],
-        A[a.v[e_idx], t_idx + a.tau[e_idx]],
+        S[a.u[e_idx], t_idx],
+        H[a.v[e_idx], t_idx + a.tau[e_idx]],
         _cap(a.cap_t[e_idx, t_idx]),
         lane_cost[e_idx],
     )
-    ok = np.flatnonzero(a.release < T)
+    ok = np.flatnonzero((a.release < T) & (routable if routable is not None else True))
     kg = np.floor(a.qty * a.mass * KG_PER_T + 1e-9).astype(np.int64)
     per_t_day = lateness_eur * a.priority / a.mass  # EUR per tonne per day late
     # sink arcs: one free arc on the needed-by day (earlier arrivals wait for it), then one
@@ -104,14 +109,14 @@ def flow_bound(a: Arrays, lateness_eur: float, penalty_days: int) -> FlowBound:
         np.floor(per_t_day[lines] * COST_SCALE * (day - a.needed[lines]) + 1e-9),
     )
     penalty = per_t_day * unrouted_days(a, penalty_days)
-    arcs(S[a.origin[ok], a.release[ok]], K0 + ok, kg[ok], np.floor(penalty[ok] * COST_SCALE + 1e-9))
+    arcs(X[a.origin[ok], a.release[ok]], K0 + ok, kg[ok], np.floor(penalty[ok] * COST_SCALE + 1e-9))
     smcf = min_cost_flow.SimpleMinCostFlow()
     tail = np.concatenate(tails)
     smcf.add_arcs_with_capacity_and_unit_cost(
         tail, np.concatenate(heads), np.concatenate(caps), np.concatenate(costs)
     )
     supply = np.zeros(K0 + L, dtype=np.int64)
-    np.add.at(supply, S[a.origin[ok], a.release[ok]], kg[ok])
+    np.add.at(supply, X[a.origin[ok], a.release[ok]], kg[ok])
     supply[K0 + ok] -= kg[ok]
     smcf.set_nodes_supplies(np.arange(K0 + L), supply)
     status = smcf.solve()

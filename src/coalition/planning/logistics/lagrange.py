@@ -46,11 +46,14 @@ class Rows:
         return int(self.origin.size)
 
 
-def make_rows(a: Arrays, lines: IntArray, threshold_by: str = "none") -> Rows:
+def make_rows(
+    a: Arrays, lines: IntArray, threshold_by: str = "none", exact: np.ndarray | None = None
+) -> Rows:
     """Rows for the given lines, sorted by release day (a chunk of rows starts its programme on
     its first release day). `threshold_by`: "none" (0), "min" (the smallest unit mass of the
     row's lines: an arc with less room cannot take a unit of any of them) or "exact" (one row
-    per unit mass as well, whose threshold is that mass)."""
+    per unit mass as well, whose threshold is that mass). With "min", lines flagged in `exact`
+    get rows of their own unit mass."""
     line_row = np.full(a.origin.size, -1, dtype=np.int64)
     ok = lines[a.release[lines] < a.T]
     if ok.size == 0:
@@ -60,6 +63,8 @@ def make_rows(a: Arrays, lines: IntArray, threshold_by: str = "none") -> Rows:
     cols = [a.release[ok], a.origin[ok], a.b[ok]]
     if threshold_by == "exact":
         cols.append(a.mass[ok])
+    elif threshold_by == "min" and exact is not None:
+        cols.append(np.where(exact[ok], a.mass[ok], -1.0))
     keys = np.stack(cols, axis=1)
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
@@ -67,6 +72,8 @@ def make_rows(a: Arrays, lines: IntArray, threshold_by: str = "none") -> Rows:
     if threshold_by == "min":
         threshold = np.full(uniq.shape[0], np.inf)
         np.minimum.at(threshold, inverse, a.mass[ok])
+        if exact is not None:
+            threshold = np.where(uniq[:, 3] > 0, uniq[:, 3], threshold)
     elif threshold_by == "exact":
         threshold = uniq[:, 3].copy()
     else:
@@ -98,7 +105,8 @@ def prices(a: Arrays, lam: Multipliers) -> tuple[FloatArray, FloatArray]:
     """(E, T) price per tonne of each departure (inf where not allowed) and per outsize item
     (inf where the lane takes none)."""
     head_day = a.arrival_index()
-    pt = a.cost[:, None] + lam.lane_t + lam.node[a.u] + lam.node[a.v[:, None], head_day]
+    # The origin-load share of π is left out of the path price: that can only lower L(λ).
+    pt = a.cost[:, None] + lam.lane_t + lam.node[a.v[:, None], head_day]
     pt = np.where(a.available, pt, np.inf)
     po = np.where(a.cap_o > 0, lam.lane_o, np.inf)
     return pt, po
@@ -132,6 +140,9 @@ def evaluate(
     convexity_duals: FloatArray | None = None,
 ) -> tuple[Evaluation, list[Tree]]:
     pt, po = prices(a, lam)
+    static_room = np.where(
+        a.available, np.minimum(a.cap_t, a.cap_h[a.v[:, None], a.arrival_index()]), 0.0
+    )
     L = a.origin.size
     penalty = lateness_eur * a.priority * unrouted_days(a, penalty_days)
     unit_value = penalty.astype(np.float64).copy()
@@ -147,7 +158,20 @@ def evaluate(
     for lo in range(0, rows.size, chunk):
         hi = min(lo + chunk, rows.size)
         ids = np.arange(lo, hi)
-        tree = forward(a, ids, rows.origin[ids], rows.release[ids], rows.b[ids], pt, po)
+        # An arc whose lane or unloading hub cannot take even one unit of the row's lightest
+        # line is closed to the row: no plan can use it, so the value stays a bound.
+        tree = forward(
+            a,
+            ids,
+            rows.origin[ids],
+            rows.release[ids],
+            rows.b[ids],
+            pt,
+            po,
+            threshold=rows.threshold[ids],
+            room_t=static_room,
+            room_origin=a.cap_h,
+        )
         sel = routed_lines[(row_of >= lo) & (row_of < hi)]
         if sel.size:
             local = rows.line_row[sel] - lo
@@ -176,7 +200,7 @@ def evaluate(
                     line = int(sel[i])
                     legs = read_path(a, tree, int(local[i]), int(a.dest[line]), int(k[i]))
                     columns.append((line, legs))
-            push_back(a, tree, rows.b[ids], demand, usage)
+            push_back(a, tree, rows.b[ids], rows.origin[ids], demand, usage)
         if keep_trees:
             trees.append(tree)
     value = float(a.qty @ unit_value)

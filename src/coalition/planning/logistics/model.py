@@ -37,9 +37,9 @@ class Mode(StrEnum):
 class Node:
     """A place goods may wait at (without limit) and be handled at.
 
-    `handling_t_per_day` bounds the tonnes loaded onto and unloaded from lanes at the node on
-    one day (a tonne passing through a hub is handled twice: unloaded, then loaded);
-    `math.inf` means unlimited."""
+    `handling_t_per_day` bounds the tonnes the node handles on one day: tonnes unloaded there
+    from arriving lanes, plus tonnes loaded there at the start of their journey (a tonne
+    passing through a hub counts once, on the day it arrives); `math.inf` means unlimited."""
 
     id: str
     kind: NodeKind

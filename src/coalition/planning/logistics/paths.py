@@ -52,13 +52,15 @@ def forward(
     threshold: FloatArray | None = None,
     room_t: FloatArray | None = None,
     room_o: FloatArray | None = None,
+    room_origin: FloatArray | None = None,
 ) -> Tree:
     """Prices per tonne of reaching every (node, day) from each row's source.
 
     `price_t` (E, T) is +inf where a departure is not allowed; `price_o` (E, T) is +inf where
     a lane carries no outsize item. With `threshold` (tonnes per row), arcs whose room
     `room_t` (E, T) is below it, or (outsize rows) whose outsize room is below one item,
-    are closed to that row (used by the primal heuristic on residual capacities)."""
+    are closed to that row, and so are departures from the row's origin on days its handling
+    room `room_origin` (V, T) is below it (used by the primal on residual capacities)."""
     S, V, T = rows.size, a.V, a.T
     arr = np.full((T, S, V), np.inf)
     pred = np.full((T, S, V), -1, dtype=np.int32)
@@ -90,6 +92,13 @@ def forward(
             cand[out_rows] += b[out_rows, None] * price_o[g.lanes, t][None, :]
         if threshold is not None and room_t is not None:
             cand[room_t[g.lanes, t][None, :] < threshold[:, None] - _EPS] = np.inf
+            if room_origin is not None:
+                short = room_origin[origin, t] < threshold - _EPS
+                if short.any():
+                    at_origin = a.u[g.lanes][None, :] == origin[short][:, None]
+                    sub = cand[short]
+                    sub[at_origin] = np.inf
+                    cand[short] = sub
             if any_out and room_o is not None:
                 full = np.flatnonzero(room_o[g.lanes, t] < 1.0 - _EPS)
                 if full.size:
@@ -117,7 +126,9 @@ class Usage:
     handled: FloatArray  # (V, T) tonnes loaded + unloaded per node-day
 
 
-def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: Usage) -> None:
+def push_back(
+    a: Arrays, tree: Tree, b: FloatArray, origin: IntArray, demand: FloatArray, usage: Usage
+) -> None:
     """Add to `usage` the arc flows of `demand` (T, S, V) tonnes arriving at (v, t) along the
     tree's shortest paths. `demand` is consumed (overwritten)."""
     T = a.T
@@ -125,6 +136,7 @@ def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: U
     flows: list[FloatArray] = []
     out_flows: list[FloatArray] = []
     heads: list[IntArray] = []
+    loads: list[FloatArray] = []
     for t in range(T - 1, -1, -1):
         day = demand[t]
         ss, vv = np.nonzero(day > 0)
@@ -143,6 +155,8 @@ def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: U
         out_flows.append(f * b[ss])
         heads.append(a.v[e] * T + t)
         heads.append(uu * T + dep)
+        loads.append(f)
+        loads.append(np.where(uu == origin[ss], f, 0.0))  # loaded at the start of the journey
         came = tree.last[dep, ss, uu].astype(np.int64)
         np.add.at(demand, (came, ss, uu), f)
     if not lanes_t:
@@ -152,12 +166,7 @@ def push_back(a: Arrays, tree: Tree, b: FloatArray, demand: FloatArray, usage: U
     usage.tonnes += np.bincount(idx, fl, a.E * T).reshape(a.E, T)
     usage.outsize += np.bincount(idx, np.concatenate(out_flows), a.E * T).reshape(a.E, T)
     hidx = np.concatenate(heads)
-    usage.handled += np.bincount(hidx, _pairs(flows), a.V * T).reshape(a.V, T)
-
-
-def _pairs(flows: list[FloatArray]) -> FloatArray:
-    """Flows repeated in the order `heads` was filled: each day's flows twice (head, tail)."""
-    return np.concatenate([np.concatenate([f, f]) for f in flows])
+    usage.handled += np.bincount(hidx, np.concatenate(loads), a.V * T).reshape(a.V, T)
 
 
 def read_path(a: Arrays, tree: Tree, s: int, node: int, day: int) -> list[tuple[int, int, int]]:

@@ -41,12 +41,11 @@ class Residual:
     def full(cls, a: Arrays) -> Residual:
         return cls(a.cap_t.copy(), a.cap_o.copy(), a.cap_h.copy())
 
-    def room(self, a: Arrays, hub_share: float = 1.0) -> FloatArray:
-        """(E, T) tonnes one more departure could take: lane, tail hub and head hub. With
-        `hub_share` = 0.5 a hub's room counts half (a path may unload and load there on one
-        day, handling each tonne twice)."""
-        head = self.handled[a.v[:, None], a.arrival_index()] * hub_share
-        r = np.minimum(np.minimum(self.tonnes, self.handled[a.u] * hub_share), head)
+    def room(self, a: Arrays) -> FloatArray:
+        """(E, T) tonnes one more departure could take: the lane and the hub it unloads at
+        (loading at the origin is checked per row, see `paths.forward`)."""
+        head = self.handled[a.v[:, None], a.arrival_index()]
+        r = np.minimum(self.tonnes, head)
         return np.where(a.available, r, 0.0)
 
 
@@ -57,9 +56,22 @@ class Routing:
     rounds: int = 0
 
 
+ORDER = "priority"
+# A tie-break, not part of the objective: EUR per tonne and day of arriving before needed-by,
+# so that a line with slack leaves the early departures to lines without it.
+EARLINESS_EUR = 0.0
+
+
 def priority_order(a: Arrays, lines: IntArray, lateness_eur: float) -> IntArray:
     density = lateness_eur * a.priority[lines] / a.mass[lines]
-    order = np.lexsort((lines, a.needed[lines], -density))
+    if ORDER == "deadline":
+        order = np.lexsort((lines, -density, a.needed[lines]))
+    elif ORDER == "mixed":
+        # days of slack, discounted by priority: a heavy weight makes a line act earlier
+        key = a.needed[lines] - 3.0 * np.log2(1.0 + a.priority[lines])
+        order = np.lexsort((lines, -density, key))
+    else:
+        order = np.lexsort((lines, a.needed[lines], -density))
     out: IntArray = lines[order]
     return out
 
@@ -70,11 +82,12 @@ def units_along(
     m = float(a.mass[line])
     units = want
     touches: dict[tuple[int, int], int] = {}
-    for e, dep, arr in legs:
+    for i, (e, dep, arr) in enumerate(legs):
         units = min(units, math.floor((res.tonnes[e, dep] + _EPS) / m))
         if a.outsize[line]:
             units = min(units, math.floor(res.outsize[e, dep] + _EPS))
-        for key in ((int(a.u[e]), dep), (int(a.v[e]), arr)):
+        keys = [(int(a.v[e]), arr)] + ([(int(a.u[e]), dep)] if i == 0 else [])
+        for key in keys:
             touches[key] = touches.get(key, 0) + 1
     for (n, d), k in touches.items():
         room = res.handled[n, d]
@@ -115,6 +128,7 @@ def route(
     out = Routing()
     pt, po = prices(a, lam)
     mode = "min"
+    starving = np.zeros(a.origin.size, dtype=bool)  # lines that got nothing on their path
     late_line = np.flatnonzero((remaining > 0) & (a.release >= a.T))
     for ln in late_line:
         out.unrouted[int(ln)] = (int(remaining[ln]), UnroutedReason.NO_PATH)
@@ -129,8 +143,8 @@ def route(
                 remaining[ln] = 0
             break
         out.rounds += 1
-        rows = make_rows(a, active, mode)
-        room = res.room(a, 1.0 if mode == "min" else 0.5)
+        rows = make_rows(a, active, mode, starving)
+        room = res.room(a)
         trees: list[Tree] = []
         arrival = np.full(a.origin.size, -1, dtype=np.int64)
         row_of = rows.line_row[active]
@@ -148,6 +162,7 @@ def route(
                 threshold=rows.threshold[ids],
                 room_t=room,
                 room_o=res.outsize,
+                room_origin=res.handled,
             )
             sel = active[(row_of >= lo) & (row_of < hi)]
             if sel.size:
@@ -156,6 +171,9 @@ def route(
                     val = a.mass[sel, None] * tree.arr[:, local, a.dest[sel]].T + (
                         lateness_eur * a.priority[sel, None] * lateness_table(a, sel)
                     )
+                if EARLINESS_EUR > 0:
+                    early = np.maximum(0, a.needed[sel, None] - np.arange(a.T)[None, :])
+                    val = val + EARLINESS_EUR * a.mass[sel, None] * early
                 k = np.argmin(val, axis=1)
                 ok = np.isfinite(val[np.arange(sel.size), k])
                 arrival[sel] = np.where(ok, k, -1)
@@ -165,8 +183,9 @@ def route(
         for ln in priority_order(a, active, lateness_eur):
             line = int(ln)
             if arrival[line] < 0:
-                if mode == "min" and has_path[line]:
-                    continue  # may still fit once rows are per unit mass
+                if mode == "min" and has_path[line] and not starving[line]:
+                    starving[line] = True  # may still fit in a row of its own unit mass
+                    continue
                 reason = (
                     UnroutedReason.NO_CAPACITY if has_path[line] else UnroutedReason.NO_PATH
                 )
@@ -178,6 +197,7 @@ def route(
             legs = read_path(a, tree, r - (r // chunk) * chunk, int(a.dest[line]), int(arrival[line]))
             units, touches = units_along(a, res, line, legs, int(remaining[line]))
             if units <= 0:
+                starving[line] = True  # next round: a row of its own unit mass
                 continue
             take(a, res, line, legs, units, touches)
             key = (line, tuple(legs))

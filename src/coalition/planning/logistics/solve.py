@@ -62,12 +62,14 @@ def plan_routes(
     a = build_arrays(network, lines, p.horizon_days)
     le, pen = p.lateness_eur, p.penalty_days()
 
-    found: list[FlowBound] = []
-    worker = threading.Thread(target=lambda: found.append(flow_bound(a, le, pen)), daemon=True)
-    worker.start()
-    rows = make_rows(a, np.arange(a.origin.size), "none")
+    rows = make_rows(a, np.arange(a.origin.size), "min")
     lam = Multipliers.zeros(a)
     ev = _eval(a, rows, lam, p)
+    found: list[FlowBound] = []
+    worker = threading.Thread(
+        target=lambda: found.append(flow_bound(a, le, pen, ev.has_path)), daemon=True
+    )
+    worker.start()
     routing = route(
         a,
         a.qty.copy(),
@@ -195,11 +197,12 @@ def _usage(a: Arrays, routing: Routing) -> tuple[FloatArray, FloatArray, FloatAr
     node_t = np.zeros((a.V, a.T))
     for (line, legs), units in routing.shipments.items():
         t = units * float(a.mass[line])
-        for e, dep, arr in legs:
+        for k, (e, dep, arr) in enumerate(legs):
             lane_t[e, dep] += t
             if a.outsize[line]:
                 lane_o[e, dep] += units
-            node_t[a.u[e], dep] += t
+            if k == 0:
+                node_t[a.u[e], dep] += t
             node_t[a.v[e], arr] += t
     return lane_t, lane_o, node_t
 

@@ -8,7 +8,8 @@ in the model building or the path reading cannot hide here. Checked:
   (a leg departs from where the previous one arrived, not before it arrived), each leg takes
   its lane's transit time, the last arrives at the line's destination within the horizon;
 * closures: no departure on a closed lane; no departure from, or arrival into, a closed node;
-* capacities per day: lane tonnes, lane outsize items, node handling (loaded + unloaded);
+* capacities per day: lane tonnes, lane outsize items, node handling (tonnes unloaded, plus
+  tonnes loaded at the start of their journey);
 * the figures: weighted lateness, cost and objective recomputed; usage arrays as reported;
   ETAs; the bound does not exceed the objective and the gap is what it says.
 """
@@ -57,7 +58,7 @@ def usage_of(
         if ln is None:
             continue
         tonnes = s.units * ln.unit_mass_t
-        for leg in s.legs:
+        for k, leg in enumerate(s.legs):
             i = lane_at.get(leg.lane)
             if i is None or not (0 <= leg.departure_day < T and 0 <= leg.arrival_day < T):
                 continue
@@ -65,8 +66,9 @@ def usage_of(
             lt[i, leg.departure_day] += tonnes
             if ln.outsize:
                 lo[i, leg.departure_day] += s.units
-            nt[node_at[lane.origin], leg.departure_day] += tonnes
-            nt[node_at[lane.destination], leg.arrival_day] += tonnes
+            if k == 0:  # loaded at the start of the journey
+                nt[node_at[lane.origin], leg.departure_day] += tonnes
+            nt[node_at[lane.destination], leg.arrival_day] += tonnes  # unloaded
             cost += tonnes * lane.cost_per_t
         lateness += s.units * ln.priority * max(0, s.arrival_day - ln.needed_by_day)
     return Recomputed(lt, lo, nt, lateness, cost)

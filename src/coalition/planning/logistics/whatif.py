@@ -58,11 +58,12 @@ def whatif(
         kept.shipments[(i, legs)] = kept.shipments.get((i, legs), 0) + s.units
         remaining[i] -= s.units
         t = s.units * float(a.mass[i])
-        for e, dep, arr in legs:
+        for k, (e, dep, arr) in enumerate(legs):
             res.tonnes[e, dep] -= t
             if a.outsize[i]:
                 res.outsize[e, dep] -= s.units
-            res.handled[a.u[e], dep] -= t
+            if k == 0:
+                res.handled[a.u[e], dep] -= t
             res.handled[a.v[e], arr] -= t
     rerouted.update(u.line for u in base.unrouted)
 
