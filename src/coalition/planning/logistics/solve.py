@@ -65,6 +65,14 @@ def plan_routes(
     rows = make_rows(a, np.arange(a.origin.size), "min")
     lam = Multipliers.zeros(a)
     ev = _eval(a, rows, lam, p)
+    # A row closes only arcs too small for its lightest line; lines heavier than the smallest
+    # lane or hub get a row of their own mass, so that "no path" and the bound are exact.
+    heavy = np.flatnonzero(a.mass > _smallest_room(a))
+    if heavy.size:
+        own = _eval(a, make_rows(a, heavy, "exact"), lam, p)
+        ev.has_path[heavy] = own.has_path[heavy]
+        ev.unit_value[heavy] = own.unit_value[heavy]
+        ev.value = float(a.qty @ ev.unit_value)
     found: list[FlowBound] = []
     worker = threading.Thread(
         target=lambda: found.append(flow_bound(a, le, pen, ev.has_path)), daemon=True
@@ -99,6 +107,13 @@ def plan_routes(
         multipliers=lam,
         notes=tuple(notes),
     )
+
+
+def _smallest_room(a: Arrays) -> float:
+    lanes = a.cap_t[a.available]
+    hubs = a.cap_h[np.isfinite(a.cap_h) & (a.cap_h > 0)]
+    both = np.concatenate([lanes, hubs])
+    return float(both.min()) if both.size else np.inf
 
 
 def _eval(a: Arrays, rows: Rows, lam: Multipliers, p: Parameters) -> Evaluation:
