@@ -3,7 +3,8 @@
 1. λ = 0 evaluation (`lagrange.evaluate`): every line's cheapest path ignoring capacity. Its
    value is a bound (weak: it ignores the shared capacities) and tells which lines have a path.
 2. The flow bound (`bound.flow_bound`): one min-cost flow over the full daily network that
-   keeps every lane and hub capacity, in a worker thread while the plan is routed.
+   keeps every lane and hub capacity, in a forked worker process while the plan is routed
+   (stopped at the time limit if it has not finished).
 3. The plan (`primal.route`): priority-ordered routing on residual capacities.
 4. The bound reported is the larger of the two; the plan is checked by `verify.verify`
    (independent of all of the above) before its status is set: a broken rule makes it an error.
@@ -11,10 +12,11 @@
 
 from __future__ import annotations
 
-import threading
+import multiprocessing as mp
 import time
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 
@@ -73,11 +75,7 @@ def plan_routes(
         ev.has_path[heavy] = own.has_path[heavy]
         ev.unit_value[heavy] = own.unit_value[heavy]
         ev.value = float(a.qty @ ev.unit_value)
-    found: list[FlowBound] = []
-    worker = threading.Thread(
-        target=lambda: found.append(flow_bound(a, le, pen, ev.has_path)), daemon=True
-    )
-    worker.start()
+    bound_job = _start_bound(a, le, pen, ev.has_path)
     routing = route(
         a,
         a.qty.copy(),
@@ -88,11 +86,11 @@ def plan_routes(
         chunk=p.rows_per_chunk,
         deadline=deadline - 0.05 * p.time_limit_s,
     )
-    worker.join(timeout=max(0.0, deadline - time.monotonic()))
+    found = _finish_bound(bound_job, deadline)
     bound = ev.value
     notes: list[str] = []
-    if found and found[0].status == "optimal":
-        bound = max(bound, found[0].value)
+    if found is not None and found.status == "optimal":
+        bound = max(bound, found.value)
     else:
         notes.append("the flow bound did not finish within the time limit")
     return assemble(
@@ -107,6 +105,48 @@ def plan_routes(
         multipliers=lam,
         notes=tuple(notes),
     )
+
+
+_Job = tuple[Any, Any] | FlowBound
+# Below this many lane-days the bound is computed inline (a fork costs more than the solve).
+INLINE_BOUND_ARCS = 20_000
+
+
+def _bound_worker(a: Arrays, le: float, pen: int, routable: np.ndarray, send: Any) -> None:
+    send.send(flow_bound(a, le, pen, routable))
+    send.close()
+
+
+def _start_bound(a: Arrays, le: float, pen: int, routable: np.ndarray) -> _Job:
+    """The flow bound in a forked process (OR-Tools holds the GIL while it solves, and a
+    process can be stopped at the hard time limit); inline where fork is not available."""
+    if "fork" not in mp.get_all_start_methods() or a.E * a.T < INLINE_BOUND_ARCS:
+        return flow_bound(a, le, pen, routable)
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_bound_worker, args=(a, le, pen, routable, send), daemon=True)
+    proc.start()
+    send.close()
+    return proc, recv
+
+
+def _finish_bound(job: _Job, deadline: float) -> FlowBound | None:
+    if isinstance(job, FlowBound):
+        return job
+    proc, recv = job
+    found: FlowBound | None = None
+    try:
+        if recv.poll(max(0.0, deadline - time.monotonic())):
+            found = recv.recv()
+    except EOFError:
+        found = None
+    finally:
+        recv.close()
+        proc.join(timeout=0.5)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+    return found
 
 
 def _smallest_room(a: Arrays) -> float:
