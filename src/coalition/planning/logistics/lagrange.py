@@ -1,0 +1,235 @@
+"""The lower bound: Lagrangian relaxation of the shared capacities.
+
+The exact problem: every unit of every line follows a path in the time-expanded network (or
+stays unrouted at a penalty), lane tonnes and outsize items per departure day and node handling
+per day are shared by all lines. Moving those three families of rows into the objective with
+multipliers λ ≥ 0 (EUR per tonne or item) leaves, for each line, an independent problem: the
+cheapest path under the priced arc costs, plus the line's lateness on arrival, or the penalty.
+
+    L(λ) = Σ_lines q · min(min_path [m·Σ(c + λ_t + π_tail + π_head) + Σ μ_o + late_eur·w·late],
+                           late_eur·w·late_unrouted)
+           − λ_t·cap_t − μ_o·cap_o − π·cap_h
+
+For any λ ≥ 0 every feasible plan's objective is ≥ L(λ) (the priced capacity terms of a
+feasible plan are ≤ 0), so max over the iterates is a proven lower bound on the integer
+problem; its supremum equals the LP relaxation's optimum. The inner minimum is computed exactly
+by `paths.forward`, except that an outsize unit pays μ·m·b' with b' ≤ 1/m (rounded down onto a
+grid): a smaller price, so the value can only be lower — still a bound.
+
+The subgradient of L at λ is (usage − capacity) of the chosen paths; steps follow Polyak's rule
+towards the best plan found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import FloatArray, IntArray
+from .network import Arrays, lateness_table, unrouted_days
+from .paths import Tree, Usage, forward, push_back, read_path
+
+
+@dataclass(frozen=True)
+class Rows:
+    """Sources of the dynamic programme: distinct (origin, release day, priced b) of lines."""
+
+    origin: IntArray
+    release: IntArray
+    b: FloatArray
+    threshold: FloatArray  # tonnes per unit below which an arc is closed to the row (primal)
+    line_row: IntArray  # row of each line, −1 for a line released after the horizon
+
+    @property
+    def size(self) -> int:
+        return int(self.origin.size)
+
+
+def make_rows(
+    a: Arrays, lines: IntArray, threshold_by: str = "none", exact: np.ndarray | None = None
+) -> Rows:
+    """Rows for the given lines, sorted by release day (a chunk of rows starts its programme on
+    its first release day). `threshold_by`: "none" (0), "min" (the smallest unit mass of the
+    row's lines: an arc with less room cannot take a unit of any of them) or "exact" (one row
+    per unit mass as well, whose threshold is that mass). With "min", lines flagged in `exact`
+    get rows of their own unit mass."""
+    line_row = np.full(a.origin.size, -1, dtype=np.int64)
+    ok = lines[a.release[lines] < a.T]
+    if ok.size == 0:
+        empty_i = np.zeros(0, dtype=np.int64)
+        empty_f = np.zeros(0)
+        return Rows(empty_i, empty_i, empty_f, empty_f, line_row)
+    cols = [a.release[ok], a.origin[ok], a.b[ok]]
+    if threshold_by == "exact":
+        cols.append(a.mass[ok])
+    elif threshold_by == "min" and exact is not None:
+        cols.append(np.where(exact[ok], a.mass[ok], -1.0))
+    keys = np.stack(cols, axis=1)
+    uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    line_row[ok] = inverse
+    if threshold_by == "min":
+        threshold = np.full(uniq.shape[0], np.inf)
+        np.minimum.at(threshold, inverse, a.mass[ok])
+        if exact is not None:
+            threshold = np.where(uniq[:, 3] > 0, uniq[:, 3], threshold)
+    elif threshold_by == "exact":
+        threshold = uniq[:, 3].copy()
+    else:
+        threshold = np.zeros(uniq.shape[0])
+    return Rows(
+        origin=uniq[:, 1].astype(np.int64),
+        release=uniq[:, 0].astype(np.int64),
+        b=uniq[:, 2].astype(np.float64),
+        threshold=threshold,
+        line_row=line_row,
+    )
+
+
+@dataclass
+class Multipliers:
+    lane_t: FloatArray  # (E, T) EUR per tonne departing
+    lane_o: FloatArray  # (E, T) EUR per outsize item
+    node: FloatArray  # (V, T) EUR per tonne handled
+
+    @classmethod
+    def zeros(cls, a: Arrays) -> Multipliers:
+        return cls(np.zeros((a.E, a.T)), np.zeros((a.E, a.T)), np.zeros((a.V, a.T)))
+
+    def copy(self) -> Multipliers:
+        return Multipliers(self.lane_t.copy(), self.lane_o.copy(), self.node.copy())
+
+
+def prices(a: Arrays, lam: Multipliers) -> tuple[FloatArray, FloatArray]:
+    """(E, T) price per tonne of each departure (inf where not allowed) and per outsize item
+    (inf where the lane takes none)."""
+    head_day = a.arrival_index()
+    # The origin-load share of π is left out of the path price: that can only lower L(λ).
+    pt = a.cost[:, None] + lam.lane_t + lam.node[a.v[:, None], head_day]
+    pt = np.where(a.available, pt, np.inf)
+    po = np.where(a.cap_o > 0, lam.lane_o, np.inf)
+    return pt, po
+
+
+@dataclass
+class Evaluation:
+    value: float  # L(λ), a lower bound on the objective
+    usage: Usage
+    unit_value: FloatArray  # per line: the priced minimum per unit
+    arrival: IntArray  # per line: chosen arrival day, −1 for the penalty
+    has_path: np.ndarray  # per line: some path exists at all (under λ = 0 this is reachability)
+    # (line, legs) of the priced cheapest path of each line whose reduced cost against the
+    # master's convexity duals is negative (column generation), when asked for
+    columns: list[tuple[int, list[tuple[int, int, int]]]]
+
+
+def _finite(cap: FloatArray) -> np.ndarray:
+    return np.isfinite(cap)
+
+
+def evaluate(
+    a: Arrays,
+    rows: Rows,
+    lam: Multipliers,
+    *,
+    lateness_eur: float,
+    penalty_days: int,
+    chunk: int,
+    keep_trees: bool = False,
+    convexity_duals: FloatArray | None = None,
+) -> tuple[Evaluation, list[Tree]]:
+    pt, po = prices(a, lam)
+    static_room = np.where(
+        a.available, np.minimum(a.cap_t, a.cap_h[a.v[:, None], a.arrival_index()]), 0.0
+    )
+    L = a.origin.size
+    penalty = lateness_eur * a.priority * unrouted_days(a, penalty_days)
+    unit_value = penalty.astype(np.float64).copy()
+    arrival = np.full(L, -1, dtype=np.int64)
+    has_path = np.zeros(L, dtype=bool)
+    usage = Usage(np.zeros((a.E, a.T)), np.zeros((a.E, a.T)), np.zeros((a.V, a.T)))
+    trees: list[Tree] = []
+    columns: list[tuple[int, list[tuple[int, int, int]]]] = []
+    routed_lines = np.flatnonzero(rows.line_row >= 0)
+    order = np.argsort(rows.line_row[routed_lines], kind="stable")
+    routed_lines = routed_lines[order]
+    row_of = rows.line_row[routed_lines]
+    for lo in range(0, rows.size, chunk):
+        hi = min(lo + chunk, rows.size)
+        ids = np.arange(lo, hi)
+        # An arc whose lane or unloading hub cannot take even one unit of the row's lightest
+        # line is closed to the row: no plan can use it, so the value stays a bound.
+        tree = forward(
+            a,
+            ids,
+            rows.origin[ids],
+            rows.release[ids],
+            rows.b[ids],
+            pt,
+            po,
+            threshold=rows.threshold[ids],
+            room_t=static_room,
+            room_origin=a.cap_h,
+        )
+        sel = routed_lines[(row_of >= lo) & (row_of < hi)]
+        if sel.size:
+            local = rows.line_row[sel] - lo
+            per_t = tree.arr[:, local, a.dest[sel]].T
+            with np.errstate(invalid="ignore"):
+                val = a.mass[sel, None] * per_t + (
+                    lateness_eur * a.priority[sel, None] * lateness_table(a, sel)
+                )
+            k = np.argmin(val, axis=1)
+            best = val[np.arange(sel.size), k]
+            has_path[sel] = np.isfinite(best)
+            take = best < penalty[sel]
+            unit_value[sel] = np.where(take, best, penalty[sel])
+            arrival[sel] = np.where(take, k, -1)
+            demand = np.zeros_like(tree.arr)
+            t_sel = sel[take]
+            np.add.at(
+                demand,
+                (k[take], local[take], a.dest[t_sel]),
+                a.qty[t_sel] * a.mass[t_sel],
+            )
+            if convexity_duals is not None:
+                rc = a.qty[sel] * unit_value[sel] - convexity_duals[sel]
+                wanted = take & (rc < -1e-7 * np.maximum(1.0, np.abs(convexity_duals[sel])))
+                for i in np.flatnonzero(wanted):
+                    line = int(sel[i])
+                    legs = read_path(a, tree, int(local[i]), int(a.dest[line]), int(k[i]))
+                    columns.append((line, legs))
+            push_back(a, tree, rows.b[ids], rows.origin[ids], demand, usage)
+        if keep_trees:
+            trees.append(tree)
+    value = float(a.qty @ unit_value)
+    value -= float(np.sum(lam.lane_t * a.cap_t))
+    value -= float(np.sum(lam.lane_o * a.cap_o))
+    fin = _finite(a.cap_h)
+    value -= float(np.sum(lam.node[fin] * a.cap_h[fin]))
+    return Evaluation(value, usage, unit_value, arrival, has_path, columns), trees
+
+
+def subgradient(a: Arrays, lam: Multipliers, usage: Usage) -> Multipliers:
+    """(usage − capacity), projected: 0 where λ = 0 and the row has slack."""
+    g_t = np.where(a.available, usage.tonnes - a.cap_t, 0.0)
+    g_o = np.where(a.cap_o > 0, usage.outsize - a.cap_o, 0.0)
+    fin = _finite(a.cap_h)
+    g_h = np.zeros_like(lam.node)
+    g_h[fin] = usage.handled[fin] - a.cap_h[fin]
+    for g, x in ((g_t, lam.lane_t), (g_o, lam.lane_o), (g_h, lam.node)):
+        g[(x <= 0) & (g < 0)] = 0.0
+    return Multipliers(g_t, g_o, g_h)
+
+
+def step(lam: Multipliers, g: Multipliers, size: float) -> Multipliers:
+    return Multipliers(
+        np.maximum(0.0, lam.lane_t + size * g.lane_t),
+        np.maximum(0.0, lam.lane_o + size * g.lane_o),
+        np.maximum(0.0, lam.node + size * g.node),
+    )
+
+
+def norm2(g: Multipliers) -> float:
+    return float(np.sum(g.lane_t**2) + np.sum(g.lane_o**2) + np.sum(g.node**2))

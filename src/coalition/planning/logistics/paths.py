@@ -1,0 +1,189 @@
+"""Shortest paths in the time-expanded network, many sources at once, one day at a time.
+
+A *row* is a source: an origin node and a release day (and, for outsize goods, the priced
+outsize factor b). Because every transit takes at least one day, the time-expanded network is
+acyclic in time and a forward dynamic programme over days is exact:
+
+    at[s, v, t]  = min(at[s, v, t−1], arr[s, v, t])              (waiting is free)
+    arr[s, w, t+τ_e] = min over lanes e = (v → w) of at[s, v, t] + C[e, t] + b_s·M[e, t]
+
+with C the price per tonne of a departure on lane e on day t and M the price per outsize item.
+Each day is a handful of numpy operations over rows × lanes (`np.minimum.reduceat` over lanes
+grouped by landing node and day), never a Python loop over arcs or rows.
+
+The programme keeps, for each (row, node, day), the lane it arrived by (`pred`, −2 at the
+source) and the day the goods present there arrived (`last`), so a path is read back leg by
+leg and flows are pushed back through the shortest-path tree in one backward sweep.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .model import FloatArray, IntArray
+from .network import Arrays
+
+SOURCE = -2
+_EPS = 1e-9
+
+
+@dataclass
+class Tree:
+    """Arrays are laid out (day, row, node), so that one day is one contiguous block."""
+
+    rows: IntArray  # row ids of this chunk (into the caller's row tables)
+    arr: FloatArray  # (T, S, V) price per tonne of arriving at v on day t by a lane
+    pred: npt.NDArray[np.int32]
+    last: npt.NDArray[np.int16]
+
+
+def forward(
+    a: Arrays,
+    rows: IntArray,
+    origin: IntArray,
+    release: IntArray,
+    b: FloatArray,
+    price_t: FloatArray,
+    price_o: FloatArray,
+    *,
+    threshold: FloatArray | None = None,
+    room_t: FloatArray | None = None,
+    room_o: FloatArray | None = None,
+    room_origin: FloatArray | None = None,
+) -> Tree:
+    """Prices per tonne of reaching every (node, day) from each row's source.
+
+    `price_t` (E, T) is +inf where a departure is not allowed; `price_o` (E, T) is +inf where
+    a lane carries no outsize item. With `threshold` (tonnes per row), arcs whose room
+    `room_t` (E, T) is below it, or (outsize rows) whose outsize room is below one item,
+    are closed to that row, and so are departures from the row's origin on days its handling
+    room `room_origin` (V, T) is below it (used by the primal on residual capacities)."""
+    S, V, T = rows.size, a.V, a.T
+    arr = np.full((T, S, V), np.inf)
+    pred = np.full((T, S, V), -1, dtype=np.int32)
+    last = np.full((T, S, V), -1, dtype=np.int16)
+    rs = np.arange(S)
+    arr[release, rs, origin] = 0.0
+    pred[release, rs, origin] = SOURCE
+    flat_arr = arr.reshape(-1)
+    flat_pred = pred.reshape(-1)
+    at = np.full((S, V), np.inf)
+    at_last = np.full((S, V), -1, dtype=np.int16)
+    out_rows = np.flatnonzero(b > 0)
+    any_out = out_rows.size > 0
+    row_off = (rs * V)[:, None]
+    start_day = int(release.min()) if S else T
+    for t in range(start_day, T):
+        today = arr[t]
+        better = today < at
+        np.copyto(at, today, where=better)
+        at_last[better] = t
+        last[t] = at_last
+        g = a.groups[t]
+        n = g.lanes.size
+        if n == 0:
+            continue
+        cand = at[:, a.u[g.lanes]]
+        cand += price_t[g.lanes, t][None, :]
+        if any_out:
+            cand[out_rows] += b[out_rows, None] * price_o[g.lanes, t][None, :]
+        if threshold is not None and room_t is not None:
+            cand[room_t[g.lanes, t][None, :] < threshold[:, None] - _EPS] = np.inf
+            if room_origin is not None:
+                short = room_origin[origin, t] < threshold - _EPS
+                if short.any():
+                    at_origin = a.u[g.lanes][None, :] == origin[short][:, None]
+                    sub = cand[short]
+                    sub[at_origin] = np.inf
+                    cand[short] = sub
+            if any_out and room_o is not None:
+                full = np.flatnonzero(room_o[g.lanes, t] < 1.0 - _EPS)
+                if full.size:
+                    cand[np.ix_(out_rows, full)] = np.inf
+        best = np.minimum.reduceat(cand, g.starts, axis=1)
+        target = row_off + (g.arrival * (S * V) + g.head)[None, :]
+        old = flat_arr[target]
+        improve = best < old
+        if not improve.any():
+            continue
+        hit = cand == np.repeat(best, g.counts, axis=1)
+        pos = np.where(hit, np.arange(n)[None, :], n)
+        first = np.minimum.reduceat(pos, g.starts, axis=1)
+        lane = g.lanes[np.minimum(first, n - 1)]
+        tgt = target[improve]
+        flat_arr[tgt] = best[improve]
+        flat_pred[tgt] = lane[improve]
+    return Tree(rows=rows, arr=arr, pred=pred, last=last)
+
+
+@dataclass
+class Usage:
+    tonnes: FloatArray  # (E, T) tonnes departing per lane-day
+    outsize: FloatArray  # (E, T) priced outsize items (b'·tonnes)
+    handled: FloatArray  # (V, T) tonnes loaded + unloaded per node-day
+
+
+def push_back(
+    a: Arrays, tree: Tree, b: FloatArray, origin: IntArray, demand: FloatArray, usage: Usage
+) -> None:
+    """Add to `usage` the arc flows of `demand` (T, S, V) tonnes arriving at (v, t) along the
+    tree's shortest paths. `demand` is consumed (overwritten)."""
+    T = a.T
+    lanes_t: list[IntArray] = []
+    flows: list[FloatArray] = []
+    out_flows: list[FloatArray] = []
+    heads: list[IntArray] = []
+    loads: list[FloatArray] = []
+    for t in range(T - 1, -1, -1):
+        day = demand[t]
+        ss, vv = np.nonzero(day > 0)
+        if ss.size == 0:
+            continue
+        f = day[ss, vv]
+        e = tree.pred[t, ss, vv].astype(np.int64)
+        moving = e >= 0
+        ss, f, e = ss[moving], f[moving], e[moving]
+        if e.size == 0:
+            continue
+        dep = t - a.tau[e]
+        uu = a.u[e]
+        lanes_t.append(e * T + dep)
+        flows.append(f)
+        out_flows.append(f * b[ss])
+        heads.append(a.v[e] * T + t)
+        heads.append(uu * T + dep)
+        loads.append(f)
+        loads.append(np.where(uu == origin[ss], f, 0.0))  # loaded at the start of the journey
+        came = tree.last[dep, ss, uu].astype(np.int64)
+        np.add.at(demand, (came, ss, uu), f)
+    if not lanes_t:
+        return
+    idx = np.concatenate(lanes_t)
+    fl = np.concatenate(flows)
+    usage.tonnes += np.bincount(idx, fl, a.E * T).reshape(a.E, T)
+    usage.outsize += np.bincount(idx, np.concatenate(out_flows), a.E * T).reshape(a.E, T)
+    hidx = np.concatenate(heads)
+    usage.handled += np.bincount(hidx, np.concatenate(loads), a.V * T).reshape(a.V, T)
+
+
+def read_path(a: Arrays, tree: Tree, s: int, node: int, day: int) -> list[tuple[int, int, int]]:
+    """Legs (lane, departure day, arrival day) of row s's path arriving at (node, day)."""
+    legs: list[tuple[int, int, int]] = []
+    pred, last = tree.pred, tree.last
+    t = day
+    v = node
+    while True:
+        e = int(pred[t, s, v])
+        if e == SOURCE:
+            break
+        if e < 0:
+            raise RuntimeError("broken shortest-path tree")
+        dep = t - int(a.tau[e])
+        legs.append((e, dep, t))
+        v = int(a.u[e])
+        t = int(last[dep, s, v])
+    legs.reverse()
+    return legs

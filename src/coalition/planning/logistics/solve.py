@@ -1,0 +1,286 @@
+"""`plan_routes`: a proven bound and a priced priority routing, checked before it is reported.
+
+1. λ = 0 evaluation (`lagrange.evaluate`): every line's cheapest path ignoring capacity. Its
+   value is a bound (weak: it ignores the shared capacities) and tells which lines have a path.
+2. The flow bound (`bound.flow_bound`): one min-cost flow over the full daily network that
+   keeps every lane and hub capacity, in a forked worker process while the plan is routed
+   (stopped at the time limit if it has not finished).
+3. The plan (`primal.route`): priority-ordered routing on residual capacities.
+4. The bound reported is the larger of the two; the plan is checked by `verify.verify`
+   (independent of all of the above) before its status is set: a broken rule makes it an error.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from .bound import FlowBound, flow_bound
+from .lagrange import Evaluation, Multipliers, Rows, evaluate, make_rows
+from .model import (
+    FloatArray,
+    Eta,
+    Leg,
+    Line,
+    Network,
+    Parameters,
+    PlanStatus,
+    RoutePlan,
+    Shipment,
+    Unrouted,
+    UnroutedReason,
+)
+from .network import Arrays, build_arrays
+from .primal import Residual, Routing, route, routing_objective
+
+
+def parameters_for(
+    parameters: Parameters | None, horizon: int | None, time_limit: float | None
+) -> Parameters:
+    p = parameters or Parameters()
+    if horizon is not None:
+        p = replace(p, horizon_days=int(horizon))
+    if time_limit is not None:
+        p = replace(p, time_limit_s=float(time_limit))
+    return p
+
+
+def plan_routes(
+    network: Network,
+    lines: Sequence[Line],
+    horizon: int | None = None,
+    time_limit: float | None = None,
+    parameters: Parameters | None = None,
+) -> RoutePlan:
+    """Route every line; see the module docstring and docs/logistics.md."""
+    p = parameters_for(parameters, horizon, time_limit)
+    started = time.monotonic()
+    deadline = started + p.time_limit_s
+    a = build_arrays(network, lines, p.horizon_days)
+    le, pen = p.lateness_eur, p.penalty_days()
+
+    rows = make_rows(a, np.arange(a.origin.size), "min")
+    lam = Multipliers.zeros(a)
+    ev = _eval(a, rows, lam, p)
+    # A row closes only arcs too small for its lightest line; lines heavier than the smallest
+    # lane or hub get a row of their own mass, so that "no path" and the bound are exact.
+    heavy = np.flatnonzero(a.mass > _smallest_room(a))
+    if heavy.size:
+        own = _eval(a, make_rows(a, heavy, "exact"), lam, p)
+        ev.has_path[heavy] = own.has_path[heavy]
+        ev.unit_value[heavy] = own.unit_value[heavy]
+        ev.value = float(a.qty @ ev.unit_value)
+    bound_job = _start_bound(a, le, pen, ev.has_path)
+    routing = route(
+        a,
+        a.qty.copy(),
+        Residual.full(a),
+        lam,
+        ev.has_path,
+        lateness_eur=le,
+        chunk=p.rows_per_chunk,
+        deadline=deadline - 0.05 * p.time_limit_s,
+    )
+    found = _finish_bound(bound_job, deadline)
+    bound = ev.value
+    notes: list[str] = []
+    if found is not None and found.status == "optimal":
+        bound = max(bound, found.value)
+    else:
+        notes.append("the flow bound did not finish within the time limit")
+    return assemble(
+        network,
+        lines,
+        a,
+        routing,
+        bound=bound,
+        iterations=routing.rounds,
+        seconds=time.monotonic() - started,
+        parameters=p,
+        multipliers=lam,
+        notes=tuple(notes),
+    )
+
+
+_Job = tuple[Any, Any] | FlowBound
+# Below this many lane-days the bound is computed inline (a fork costs more than the solve).
+INLINE_BOUND_ARCS = 20_000
+
+
+def _bound_worker(a: Arrays, le: float, pen: int, routable: np.ndarray, send: Any) -> None:
+    send.send(flow_bound(a, le, pen, routable))
+    send.close()
+
+
+def _start_bound(a: Arrays, le: float, pen: int, routable: np.ndarray) -> _Job:
+    """The flow bound in a forked process (OR-Tools holds the GIL while it solves, and a
+    process can be stopped at the hard time limit); inline where fork is not available."""
+    if "fork" not in mp.get_all_start_methods() or a.E * a.T < INLINE_BOUND_ARCS:
+        return flow_bound(a, le, pen, routable)
+    ctx = mp.get_context("fork")
+    recv, send = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_bound_worker, args=(a, le, pen, routable, send), daemon=True)
+    proc.start()
+    send.close()
+    return proc, recv
+
+
+def _finish_bound(job: _Job, deadline: float) -> FlowBound | None:
+    if isinstance(job, FlowBound):
+        return job
+    proc, recv = job
+    found: FlowBound | None = None
+    try:
+        if recv.poll(max(0.0, deadline - time.monotonic())):
+            found = recv.recv()
+    except EOFError:
+        found = None
+    finally:
+        recv.close()
+        proc.join(timeout=0.5)
+        if proc.is_alive():
+            proc.terminate()
+            proc.join()
+    return found
+
+
+def _smallest_room(a: Arrays) -> float:
+    lanes = a.cap_t[a.available]
+    hubs = a.cap_h[np.isfinite(a.cap_h) & (a.cap_h > 0)]
+    both = np.concatenate([lanes, hubs])
+    return float(both.min()) if both.size else np.inf
+
+
+def _eval(a: Arrays, rows: Rows, lam: Multipliers, p: Parameters) -> Evaluation:
+    ev, _ = evaluate(
+        a,
+        rows,
+        lam,
+        lateness_eur=p.lateness_eur,
+        penalty_days=p.penalty_days(),
+        chunk=p.rows_per_chunk,
+    )
+    return ev
+
+
+def _gap(upper: float, lower: float) -> float:
+    if upper <= lower:
+        return 0.0
+    return (upper - lower) / max(abs(upper), 1e-9)
+
+
+def assemble(
+    network: Network,
+    lines: Sequence[Line],
+    a: Arrays,
+    routing: Routing,
+    *,
+    bound: float,
+    iterations: int,
+    seconds: float,
+    parameters: Parameters,
+    multipliers: Multipliers | None,
+    notes: tuple[str, ...] = (),
+) -> RoutePlan:
+    """The plan from a routing, its figures as the planner computes them, then checked."""
+    from .verify import verify
+
+    shipments: list[Shipment] = []
+    for (line, legs), units in sorted(routing.shipments.items()):
+        shipments.append(
+            Shipment(
+                line=a.line_ids[line],
+                units=units,
+                legs=tuple(Leg(a.lane_ids[e], dep, arr) for e, dep, arr in legs),
+                start_day=int(a.release[line]),
+            )
+        )
+    unrouted = tuple(
+        Unrouted(a.line_ids[ln], units, reason)
+        for ln, (units, reason) in sorted(routing.unrouted.items())
+        if units > 0
+    )
+    lateness, cost = routing_objective(a, routing, parameters.lateness_eur, parameters.penalty_days())
+    lane_t, lane_o, node_t = _usage(a, routing)
+    objective = parameters.lateness_eur * lateness + cost
+    gap = _gap(objective, bound)
+    status = PlanStatus.OPTIMAL if gap <= 1e-9 else PlanStatus.FEASIBLE
+    if any(u.reason is UnroutedReason.TIME_LIMIT for u in unrouted):
+        status = PlanStatus.TIME_LIMIT
+    plan = RoutePlan(
+        status=status,
+        horizon_days=a.T,
+        shipments=tuple(shipments),
+        etas=tuple(_etas(lines, shipments, unrouted)),
+        unrouted=unrouted,
+        weighted_lateness=lateness,
+        cost=cost,
+        objective=objective,
+        lower_bound=bound,
+        gap=gap,
+        iterations=iterations,
+        seconds=seconds,
+        problems=(),
+        notes=notes,
+        lane_ids=a.lane_ids,
+        node_ids=a.node_ids,
+        lane_tonnes=lane_t,
+        lane_outsize=lane_o,
+        node_tonnes=node_t,
+        lane_capacity=a.cap_t,
+        lane_outsize_capacity=a.cap_o,
+        node_capacity=a.cap_h,
+        multipliers=(
+            (multipliers.lane_t, multipliers.lane_o, multipliers.node) if multipliers else None
+        ),
+        parameters=parameters,
+    )
+    problems = verify(network, lines, plan)
+    if problems:
+        plan = replace(plan, status=PlanStatus.ERROR, problems=tuple(problems))
+    return plan
+
+
+def _usage(a: Arrays, routing: Routing) -> tuple[FloatArray, FloatArray, FloatArray]:
+    lane_t = np.zeros((a.E, a.T))
+    lane_o = np.zeros((a.E, a.T))
+    node_t = np.zeros((a.V, a.T))
+    for (line, legs), units in routing.shipments.items():
+        t = units * float(a.mass[line])
+        for k, (e, dep, arr) in enumerate(legs):
+            lane_t[e, dep] += t
+            if a.outsize[line]:
+                lane_o[e, dep] += units
+            if k == 0:
+                node_t[a.u[e], dep] += t
+            node_t[a.v[e], arr] += t
+    return lane_t, lane_o, node_t
+
+
+def _etas(
+    lines: Sequence[Line], shipments: Sequence[Shipment], unrouted: Sequence[Unrouted]
+) -> list[Eta]:
+    arrivals: dict[str, dict[int, int]] = {}
+    for s in shipments:
+        per = arrivals.setdefault(s.line, {})
+        per[s.arrival_day] = per.get(s.arrival_day, 0) + s.units
+    missing = {u.line: u.units for u in unrouted}
+    out = []
+    for ln in lines:
+        per = arrivals.get(ln.id, {})
+        last = max(per) if per else None
+        out.append(
+            Eta(
+                line=ln.id,
+                last_arrival_day=last,
+                arrivals=tuple(sorted(per.items())),
+                days_late=max(0, last - ln.needed_by_day) if last is not None else 0,
+                unrouted_units=missing.get(ln.id, 0),
+            )
+        )
+    return out
