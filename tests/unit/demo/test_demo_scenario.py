@@ -131,6 +131,19 @@ def test_every_platforms_row_is_an_item_type_with_its_cited_mass():
     )
 
 
+def test_every_mass_is_cited_or_listed_as_a_demo_assumption():
+    cited = {r["item_type_code"] for r in rows("platforms.csv") if r["combat_mass_t"]}
+    assumed = {r["item_type_code"]: r for r in rows("assumed_masses.csv")}
+    for item in rows("item-types.csv"):
+        code = item["code"]
+        assert item["mass_kg"], code  # the logistics planner needs every unit's mass
+        if code in cited:
+            assert code not in assumed, code
+            continue
+        assert float(assumed[code]["mass_kg"]) == float(item["mass_kg"]), code
+        assert assumed[code]["basis"].startswith("demo assumption"), code
+
+
 def test_the_scenario_has_the_promised_shape():
     offers = rows("offers.csv")
     assert 1400 <= len(offers) <= 1600
