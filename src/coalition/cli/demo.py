@@ -8,6 +8,7 @@ import typer
 
 from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
+from coalition.cli import logistics as logistics_cli
 from coalition.cli.app import app, handles_errors
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
@@ -49,6 +50,8 @@ def demo(
     acting = loaded.acting
     stored, _ = allocation.run(acting, allocation.parameters(time_limit=30.0))
     allocation_cli.render_summary(stored.id, stored.plan)
+    routed = demo_service.route_the_plan(acting, stored.id, fresh=not loaded.already_there)
+    logistics_cli.render_summary(routed)
     with reading(acting) as uow:
         burden_cli.render(burden.report(uow, year))
     with reading(acting) as uow:

@@ -11,7 +11,8 @@ from it, so the CLI, API, imports, exports, plans and reports cannot disagree.
   marking releases them (NATO UNCLASSIFIED or REL TO UKR); never a donor's money.
 - Analysts see reference data and requirements released to everyone; donors' offers and
   pledges only as aggregates.
-- Plans and jobs name donors' offers: coordination staff, admins and auditors only.
+- Plans (allocation and logistics) and jobs name donors' offers: coordination staff, admins and
+  auditors only.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ class Role(StrEnum):
 # Roles that see every record (auditors read only: writes check `may_write`).
 SEES_ALL = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 # Records that name donors' offers and are for coordination staff only.
-STAFF_ONLY_ENTITIES = frozenset({"plan", "job", "user"})
+STAFF_ONLY_ENTITIES = frozenset({"plan", "logistics_plan", "job", "user"})
 # Donors' money: never shown to Ukraine's staff as records.
 MONEY_ENTITIES = frozenset({"pledge"})
 # The smallest number of donors an aggregate shown to a restricted principal may draw on.

@@ -8,7 +8,9 @@ by country reads the same country from either.
 
 from __future__ import annotations
 
+import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -95,3 +97,44 @@ class Lane:
         checks.TONNES_PER_DAY("capacity_t_per_day", self.capacity_t_per_day)
         checks.COUNT("outsize_per_day", self.outsize_per_day)
         checks.COST_PER_TONNE("cost_eur_per_t", self.cost_eur_per_t)
+
+
+def planned_transit_days(lane: Lane) -> int:
+    """The whole days a lane takes in a daily plan: its transit rounded up (a 1.84-day road
+    leg departing on day t is unloaded on day t + 2), at least one."""
+    return max(1, math.ceil(lane.transit_days))
+
+
+def origin_node(origin: str, nodes: Sequence[Node]) -> str | None:
+    """The node an offer leaves from: its origin when that is a node's code; else the first
+    depot (by code) of the country its origin names (`DEU`, or a depot `DEU-DEPOT-7` the network
+    does not list); None when that country has no depot in the network."""
+    codes = {n.code for n in nodes}
+    if origin in codes:
+        return origin
+    country = origin if _ALPHA3.match(origin) else country_of(origin)
+    depots = sorted(n.code for n in nodes if n.kind is NodeKind.DEPOT and n.country == country)
+    return depots[0] if depots else None
+
+
+def delivery_node(
+    code: str, latitude: float, longitude: float, nodes: Sequence[Node]
+) -> str | None:
+    """The node goods for a recipient are delivered to: the recipient's own node when it is
+    one (depots and delivery points carry the recipient's code), else the delivery point
+    nearest it by great-circle distance (a unit at the front is supplied through it); None
+    when the network has no delivery point."""
+    if any(n.code == code for n in nodes):
+        return code
+    points = [n for n in nodes if n.kind is NodeKind.DELIVERY]
+    if not points:
+        return None
+    nearest = min(points, key=lambda n: (_km(latitude, longitude, n.latitude, n.longitude), n.code))
+    return nearest.code
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))

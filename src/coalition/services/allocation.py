@@ -32,6 +32,7 @@ from coalition.planning import allocation as planner
 from coalition.planning.allocation.plan import ComponentSummary
 from coalition.planning.allocation.snapshot_io import plan_as_dict
 from coalition.registries.kinds import COMPATIBILITY, FLEET, ITEM_TYPES, OFFERS, REQUIREMENTS
+from coalition.services import logistics
 from coalition.services.database import reading, writing
 from coalition.services.errors import Forbidden, NotFound, ServiceError
 from coalition.storage.changelog import Change
@@ -177,6 +178,11 @@ def prepare(uow: UnitOfWork, params: planner.Parameters) -> Basis:
         if country in transit:
             for destination in destinations:
                 days[(row["origin"], destination)] = transit[country]
+    # The accepted logistics plan's ETAs replace the fixed table for the pairs it routed.
+    origins = {o.origin for o in offered}
+    routed = logistics.transit_days_in_force(uow)
+    days.update({pair: d for pair, d in routed.items()
+                 if pair[0] in origins and pair[1] in destinations})  # fmt: skip
     in_service = {
         (families[row["item_type_code"]], row["item_type_code"])
         for row in uow.records(FLEET).find()

@@ -11,6 +11,7 @@ the first run and shown once; the code holds none.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
@@ -21,6 +22,9 @@ from coalition.services.accounts import NewAccount, add_generated_users, has_use
 from coalition.services.database import default_engine, initialise, reading, writing
 from coalition.services.ledger import ImportResult, import_file
 from coalition.services.progress import Progress
+
+if TYPE_CHECKING:
+    from coalition.services.logistics import StoredLogisticsPlan
 
 DEMO_ACCOUNTS: list[tuple[str, str, str | None]] = [
     ("demo-admin", "admin", None),
@@ -70,3 +74,16 @@ def load(progress: Progress, engine: Engine | None = None) -> DemoLoad:
 def _existing_admin(engine: Engine) -> Principal:
     with reading(_BUILDER, engine) as uow:
         return principal_named(uow, DEMO_ACCOUNTS[0][0])
+
+
+def route_the_plan(
+    acting: Principal, plan_id: int, fresh: bool, engine: Engine | None = None
+) -> StoredLogisticsPlan:
+    """On the demo's first run, accept its allocation plan (as its coordinator would) and route
+    it through the network; later runs route the allocation in force as it stands."""
+    from coalition.services import allocation, logistics
+
+    with writing(acting, engine) as uow:
+        if fresh and uow.plans.in_force() is None:
+            allocation.accept(uow, plan_id)
+    return logistics.run(acting, time_limit=20.0, engine=engine)

@@ -305,6 +305,31 @@ plan_assignments = Table(
     Column("carried", Boolean, nullable=False, server_default=false()),
 )
 
+# Logistics plans: routed shipments of the allocation in force, stored whole as one JSON
+# document (shipments, ETAs, unrouted lines, utilisation peaks) beside their headline figures.
+logistics_plans = Table(
+    "logistics_plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("day_zero", Date, nullable=False),  # the date of day 0 of the plan's days
+    Column("horizon_days", Integer, nullable=False),
+    Column("objective", Float, nullable=False),
+    Column("weighted_lateness", Float, nullable=False),
+    Column("cost", Float, nullable=False),
+    Column("lower_bound", Float, nullable=False),
+    Column("gap", Float, nullable=False),
+    Column("seconds", Float, nullable=False),
+    Column("allocation_plan_id", Integer, ForeignKey("plans.id"), nullable=True),
+    Column("closures", Text, nullable=False),  # JSON: what-if closures it was planned under
+    Column("document", Text, nullable=False),  # JSON: shipments, ETAs, unrouted, peaks
+    Column("accepted_at", DateTime(timezone=True), nullable=True),
+    Column("accepted_by", String(100), nullable=True),
+    Column("superseded_by", Integer, nullable=True),
+)
+
 # People and programs that act in Coalition. Passwords are stored only as Argon2id hashes and
 # API tokens only as SHA-256 digests (they are long random secrets, so a fast hash is safe).
 users = Table(

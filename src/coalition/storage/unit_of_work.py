@@ -20,6 +20,7 @@ from coalition.registries.kinds import Kind
 from coalition.storage.changelog import ChangeRecorder, entries_for
 from coalition.storage.engine import BUSY_TIMEOUT, WRITE_INTENT
 from coalition.storage.errors import DatabaseBusy, is_busy
+from coalition.storage.logistics_plans import LogisticsPlanStore
 from coalition.storage.plans import PlanStore
 from coalition.storage.repository import Repository
 
@@ -76,6 +77,10 @@ class UnitOfWork:
     @property
     def plans(self) -> PlanStore:
         return PlanStore(self)
+
+    @property
+    def logistics_plans(self) -> LogisticsPlanStore:
+        return LogisticsPlanStore(self)
 
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         """Every change-log entry of one record, oldest first."""
