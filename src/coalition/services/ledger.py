@@ -463,3 +463,10 @@ def shown_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, str]:
     kind = resolve_kind(kind_name)
     row = get_record(uow, kind_name, key)
     return {**shown_row(kind_name, row), "_key": kind.key_of(row), "_version": str(row["version"])}
+
+
+def may_edit(uow: UnitOfWork, kind_name: str, key: str) -> bool:
+    """Whether the principal may change this record (so a page offers the edit form)."""
+    kind = resolve_kind(kind_name)
+    row = get_record(uow, kind_name, key)
+    return may_write(uow.principal, kind.entity, row.get(kind.owner) if kind.owner else None)
