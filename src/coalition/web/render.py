@@ -39,8 +39,9 @@ def environment(language: str) -> Environment:
     return env
 
 
-def gettext(language: str, message: str) -> str:
-    """A message of the Python code in the reader's language."""
+def gettext(message: str, language: str) -> str:
+    """A message of the Python code in the reader's language (the message first, so that
+    `pybabel extract` finds it as it finds every `gettext("...")`)."""
     return i18n.translations(language).gettext(message)
 
 

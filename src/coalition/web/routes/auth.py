@@ -58,7 +58,7 @@ def login(
     language = language_of(request)
     expected = request.cookies.get(LOGIN_CSRF_COOKIE, "")
     if not expected or not sessions.csrf_matches(expected, login_token):
-        message = render.gettext(language, "The login form had expired: try again.")
+        message = render.gettext("The login form had expired: try again.", language)
         return _login_page(request, next, message, 403)
     try:
         with database.writing(SIGN_IN, engine_of(request)) as uow:
@@ -68,9 +68,9 @@ def login(
     except Unauthenticated as error:
         text = str(error)
         message = (
-            render.gettext(language, "Wrong user name or password.")
+            render.gettext("Wrong user name or password.", language)
             if text == "wrong user name or password"
-            else render.gettext(language, "Too many failed sign-ins: wait a few minutes.")
+            else render.gettext("Too many failed sign-ins: wait a few minutes.", language)
         )
         return _login_page(request, next, message, 401)
     response = RedirectResponse(local_path(next), status_code=303)

@@ -70,7 +70,8 @@ def list_page(
         wanted = {k: v for k, v in {**state, **change}.items() if v not in ("", None, 1)}
         return f"/registries/{kind.name}" + (f"?{urlencode(wanted)}" if wanted else "")
 
-    columns = list(kind.list_columns) or [c.name for c in kind.columns][:8]
+    shown_columns = list(kind.list_columns) or [c.name for c in kind.columns]
+    columns = [c for c in shown_columns if c not in kind.key][:7]
     return render.page(
         request, "registry_list.html", viewer, viewer.language,
         kind=kind, page=shown, columns=columns, q=q, sort=sort, filters=filters,
