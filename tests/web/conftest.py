@@ -10,11 +10,14 @@ from sqlalchemy import Engine
 from web_support import Browser, browser
 
 from api.api_support import seed
+from support_ledger import BURDEN_SEED, import_text
 
 
 @pytest.fixture
 def seeded(sqlite_engine: Engine, tmp_path: Path) -> Engine:
     seed(sqlite_engine, tmp_path)
+    for kind, text in BURDEN_SEED.items():  # so the burden pages have a year to show
+        import_text(sqlite_engine, tmp_path, kind, text)
     return sqlite_engine
 
 
