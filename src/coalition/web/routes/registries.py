@@ -12,7 +12,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from coalition.registries.kinds import KINDS, Kind
 from coalition.services import ledger
-from coalition.services.errors import ImportRejected, NotFound, ServiceError, VersionConflict
+from coalition.services.errors import (
+    Forbidden,
+    ImportRejected,
+    NotFound,
+    ServiceError,
+    VersionConflict,
+)
 from coalition.web import render
 from coalition.web.session import CurrentViewer, PostingViewer, Viewer
 
@@ -160,8 +166,8 @@ async def edit(
         values.update({k: "" for k in kind.key if k not in values})
         return _edit_page(request, viewer, kind, _with_keys(kind, key, values), errors, status=422)
     except ServiceError as error:
-        if isinstance(error, NotFound):
-            raise
+        if isinstance(error, NotFound | Forbidden):
+            raise  # the error page: 404 or 403
         values = _with_keys(kind, key, {**changes, "_key": key, "_version": str(version)})
         return _edit_page(request, viewer, kind, values, {"record": str(error)}, status=422)
     return RedirectResponse(f"/registries/{kind.name}/{key}?saved=1", status_code=303)
