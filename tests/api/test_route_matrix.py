@@ -84,9 +84,10 @@ for _name, _kind in KINDS.items():
 
 
 def route_table() -> set[tuple[str, str]]:
-    """Every (method, path) the app serves: the routes FastAPI documents (it keeps included
-    routers nested, so the document is its public flat view) and the top-level routes kept
-    out of the document (schema, docs page)."""
+    """Every (method, path) the API serves under /api/v1: the routes FastAPI documents (it
+    keeps included routers nested, so the document is its public flat view) and the top-level
+    routes kept out of the document (schema, docs page). The web pages, mounted beside it by
+    `coalition.asgi`, have their own matrix (tests/web/test_web_route_matrix.py)."""
     app = create_app()
     table = {
         (method.upper(), path)
@@ -96,7 +97,18 @@ def route_table() -> set[tuple[str, str]]:
     for route in app.routes:
         if isinstance(route, APIRoute | Route):
             table |= {(m, route.path) for m in route.methods or () if m != "HEAD"}
-    return table
+    return {(method, path) for method, path in table if path.startswith(f"{V1}/")}
+
+
+def test_the_served_app_holds_the_api_and_the_web_pages_beside_it():
+    from coalition.asgi import create_app as create_served_app
+
+    served = create_served_app()
+    api_paths = {getattr(r, "path", "") for r in served.routes}
+    assert f"{V1}/openapi.json" in api_paths
+    assert any(
+        type(r).__name__ == "Mount" and getattr(r, "path", None) == "" for r in served.routes
+    )
 
 
 def test_every_route_has_an_expectation_and_every_expectation_a_route():

@@ -24,7 +24,9 @@ GOOD = OFFERS_HEADER + (
 
 def offers(engine) -> set[str]:
     with UnitOfWork(engine, ADMIN) as uow:
-        return {f"{r['donor_code']}:{r['external_id']}" for r in ledger.list_records(uow, "offers", {})}
+        return {
+            f"{r['donor_code']}:{r['external_id']}" for r in ledger.list_records(uow, "offers", {})
+        }
 
 
 def upload(b, text: str, name: str = "offers.csv"):

@@ -98,10 +98,15 @@ def critical_needs(uow: UnitOfWork, limit: int = MOST_CRITICAL) -> list[Critical
                 need["needed_by"].isoformat(),
                 need["destination_code"],
                 tuple(
-                    Candidate(OFFERS.key_of(o), o["donor_code"], o["item_type_code"],
-                              int(o["quantity"]), o["available_from"].isoformat())
+                    Candidate(
+                        OFFERS.key_of(o),
+                        o["donor_code"],
+                        o["item_type_code"],
+                        int(o["quantity"]),
+                        o["available_from"].isoformat(),
+                    )
                     for o in serving[:CANDIDATES_SHOWN]
-                ),  # fmt: skip
+                ),
                 sum(int(o["quantity"]) for o in serving),
             )
         )

@@ -87,13 +87,18 @@ def _install_error_pages(app: FastAPI) -> None:
 
     @app.exception_handler(CsrfRefused)
     async def _csrf(request: Request, error: CsrfRefused) -> Response:
-        message = render.gettext("The form had expired or did not come from this site: "
-            "nothing was changed. Reload the page and try again.", language_of(request))  # fmt: skip
+        message = render.gettext(
+            "The form had expired or did not come from this site: "
+            "nothing was changed. Reload the page and try again.",
+            language_of(request),
+        )
         return _error_page(request, 403, message)
 
     @app.exception_handler(errors.DatabaseBusy)
     async def _busy(request: Request, error: errors.DatabaseBusy) -> Response:
-        message = render.gettext("The database is busy with another change; try again.", language_of(request))
+        message = render.gettext(
+            "The database is busy with another change; try again.", language_of(request)
+        )
         return _error_page(request, 503, message)
 
     @app.exception_handler(errors.ServiceError)
@@ -109,8 +114,8 @@ def _install_error_pages(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         fields = sorted({str(e.get("loc", ("", ""))[-1]) for e in error.errors()})
-        message = render.gettext("Not a valid value:", language_of(request)) + " " + ", ".join(
-            fields
+        message = (
+            render.gettext("Not a valid value:", language_of(request)) + " " + ", ".join(fields)
         )
         return _error_page(request, 400, message)
 

@@ -73,7 +73,7 @@ def day(value: Any, language: str) -> str:
         try:
             value = date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if isinstance(value, datetime):
         return str(format_datetime(value, "medium", locale=Locale.parse(language)))
     return str(format_date(value, "medium", locale=Locale.parse(language)))

@@ -54,11 +54,15 @@ def page(
     headers: dict[str, str] | None = None,
     **context: Any,
 ) -> HTMLResponse:
-    body = environment(language).get_template(template).render(
-        request=request,
-        viewer=viewer,
-        path=request.url.path,
-        here=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
-        **context,
+    body = (
+        environment(language)
+        .get_template(template)
+        .render(
+            request=request,
+            viewer=viewer,
+            path=request.url.path,
+            here=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+            **context,
+        )
     )
     return HTMLResponse(body, status_code=status, headers=headers)

@@ -145,9 +145,7 @@ async def edit(
     kind = kind_of(kind_name)
     form = await request.form()
     editable = [c.name for c in kind.columns if c.name not in kind.key]
-    changes = {
-        name: str(form.get(name, ""))[:10_000].strip() for name in editable if name in form
-    }
+    changes = {name: str(form.get(name, ""))[:10_000].strip() for name in editable if name in form}
     try:
         with viewer.writing() as uow:
             ledger.update_record(uow, kind.name, key, changes, version)
