@@ -222,9 +222,9 @@ def test_run_review_forbid_a_pair_and_accept_a_plan(page, live):
     page.click("#accept-plan")
     page.wait_for_selector("#accepted")
     assert "accepted" in page.inner_text("h1")
-    page.goto(
-        f"{live.url}/plans/compare?a={first.rsplit('/', 1)[1]}&b={page.url.rsplit('/', 1)[1].split('?')[0]}"
-    )
+    first_id = first.rsplit("/", 1)[1]
+    second_id = page.url.rsplit("/", 1)[1].split("?")[0]
+    page.goto(f"{live.url}/plans/compare?a={first_id}&b={second_id}")
     assert page.locator("#differences tbody tr").count() >= 1
     assert console.errors == []
 
