@@ -100,15 +100,17 @@ def route_table() -> set[tuple[str, str]]:
     return {(method, path) for method, path in table if path.startswith(f"{V1}/")}
 
 
-def test_the_served_app_holds_the_api_and_the_web_pages_beside_it():
+def test_the_served_app_keeps_the_api_prefix_for_the_api_and_the_rest_for_the_pages():
+    from fastapi.testclient import TestClient
+
     from coalition.asgi import create_app as create_served_app
 
-    served = create_served_app()
-    api_paths = {getattr(r, "path", "") for r in served.routes}
-    assert f"{V1}/openapi.json" in api_paths
-    assert any(
-        type(r).__name__ == "Mount" and getattr(r, "path", None) == "" for r in served.routes
-    )
+    client = TestClient(create_served_app(), follow_redirects=False)
+    assert_problem(client.get(f"{V1}/no-such-route"), 404)
+    assert_problem(client.delete(f"{V1}/auth/token"), 405)
+    assert client.get(f"{V1}/openapi.json").status_code == 200
+    page = client.get("/")
+    assert page.status_code == 303 and page.headers["location"] == "/login"
 
 
 def test_every_route_has_an_expectation_and_every_expectation_a_route():
