@@ -19,6 +19,7 @@ from coalition.domain.catalogue import Compatibility
 from coalition.domain.lifecycle import offer_statuses
 from coalition.domain.requirements import OPEN_REQUIREMENT_STATES
 from coalition.registries.kinds import COMPATIBILITY, ITEM_TYPES, KINDS, OFFERS, REQUIREMENTS
+from coalition.storage.plans import PLAN_ENTITY
 from coalition.storage.unit_of_work import UnitOfWork
 
 KIND_OF_ENTITY = {kind.entity: kind for kind in KINDS.values()}
@@ -126,8 +127,8 @@ def deliveries_by_month(uow: UnitOfWork) -> list[MonthDeliveries]:
 
 
 def recent_changes(uow: UnitOfWork, limit: int = 10) -> list[RecentChange]:
-    """The newest changes to records the reader may see now (a record it may not see, or a
-    staff-only record, is left out, so its key never shows)."""
+    """The newest changes to records and plans the reader may see now (a record it may not
+    see, a staff-only plan, or an account's sign-in, is left out, so its key never shows)."""
     shown: list[RecentChange] = []
     for entry in uow.latest_changes(CHANGES_SCANNED):
         if len(shown) == limit:
@@ -135,7 +136,8 @@ def recent_changes(uow: UnitOfWork, limit: int = 10) -> list[RecentChange]:
         entity, key = entry["entity"], entry["entity_key"]
         kind = KIND_OF_ENTITY.get(entity)
         if kind is None:
-            if read_scope(uow.principal, entity, False).everything:
+            # Plans are news to whoever may see them; accounts and sign-ins are not.
+            if entity == PLAN_ENTITY and read_scope(uow.principal, entity, False).everything:
                 shown.append(_change(entry, None))
             continue
         try:
