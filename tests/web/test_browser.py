@@ -211,6 +211,7 @@ def test_run_review_forbid_a_pair_and_accept_a_plan(page, live):
     assert "optimal" in page.inner_text("#figures-title + dl") or "feasible" in page.inner_text(
         "#figures-title + dl"
     )
+    assert serious_violations(page) == []
     page.screenshot(path=str(ARTIFACTS / "en-plan.png"))
     row = page.locator("#assignments tbody tr").first
     offer, requirement = row.locator("td").all_inner_texts()[:2]
@@ -226,6 +227,11 @@ def test_run_review_forbid_a_pair_and_accept_a_plan(page, live):
     second_id = page.url.rsplit("/", 1)[1].split("?")[0]
     page.goto(f"{live.url}/plans/compare?a={first_id}&b={second_id}")
     assert page.locator("#differences tbody tr").count() >= 1
+    assert serious_violations(page) == []
+    page.goto(f"{live.url}/language?lang=uk&next=/plans/{second_id}")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "uk-plan.png"))
+    page.goto(f"{live.url}/language?lang=en&next=/plans")
     assert console.errors == []
 
 
@@ -254,6 +260,9 @@ def test_a_donor_never_sees_another_donors_offer(page, live):
     log_in(page, live, "desk-deu")
     page.goto(f"{live.url}/registries/offers?donor_code=POL")
     assert "No records match." in page.inner_text("main")
+    page.fill("#q", "POL")  # the search updates the list in place (htmx) and the address
+    page.wait_for_url(re.compile(r".*q=POL.*"))
+    assert "No records match." in page.inner_text("#results")
     page.goto(f"{live.url}/registries/offers")
     keys = page.locator("tbody th[scope=row]").all_inner_texts()
     assert keys and all(k.startswith("DEU:") for k in keys)

@@ -107,3 +107,18 @@ def test_the_login_form_itself_needs_its_token(new_browser):
                              "password": "correct horse battery staple"})  # fmt: skip
     assert_page(response, 403)
     assert "coalition_session" not in b.client.cookies
+
+
+def test_htmx_requests_may_carry_the_token_in_a_header(signed_in, seeded):
+    b = signed_in("coord")
+    token = b.csrf("/")
+    response = b.client.post("/logout", headers={"X-CSRF-Token": token})
+    assert response.status_code == 303
+    assert b.client.get("/").status_code == 303  # signed out
+
+
+def test_an_htmx_poll_without_a_session_is_told_where_to_log_in(new_browser):
+    headers = {"HX-Request": "true", "HX-Current-URL": "http://testserver/jobs/x"}
+    response = new_browser().client.get("/jobs/x/status", headers=headers)
+    assert response.status_code == 204
+    assert response.headers["HX-Redirect"] == "/login?next=%2Fjobs%2Fx"

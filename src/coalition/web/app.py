@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -82,7 +83,10 @@ def _install_error_pages(app: FastAPI) -> None:
     async def _login(request: Request, error: LoginRequired) -> Response:
         target = login_url(error.next_path if request.method == "GET" else "/")
         if request.headers.get("HX-Request"):
-            return Response(status_code=204, headers={"HX-Redirect": target})
+            # A fragment's own address is no page to come back to: the page that asked is.
+            shown = urlsplit(request.headers.get("HX-Current-URL", ""))
+            back = shown.path + (f"?{shown.query}" if shown.query else "")
+            return Response(status_code=204, headers={"HX-Redirect": login_url(back or "/")})
         return RedirectResponse(target, status_code=303)
 
     @app.exception_handler(CsrfRefused)
