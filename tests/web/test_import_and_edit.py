@@ -121,3 +121,23 @@ def test_an_auditor_cannot_save_an_edit(signed_in, seeded):
     csrf, version = edit_form(b, path)
     response = b.client.post(path, data={"csrf_token": csrf, "version": version, "name": "X"})
     assert_page(response, 403)
+
+
+def test_a_record_offers_exactly_its_legal_lifecycle_steps(signed_in, seeded):
+    b = signed_in("coord")
+    html = assert_page(b.client.get("/registries/offers/DEU:DEU-OF-0001"))
+    steps = re.findall(r'name="status" value="([a-z_]+)"', html)
+    assert steps == ["accepted", "declined", "withdrawn"]
+    moved = b.post("/registries/offers/DEU:DEU-OF-0001/status", {"status": "accepted"})
+    assert moved.status_code == 303
+    with UnitOfWork(seeded, ADMIN) as uow:
+        assert ledger.get_record(uow, "offers", "DEU:DEU-OF-0001")["status"] == "accepted"
+    illegal = b.post("/registries/offers/DEU:DEU-OF-0001/status", {"status": "offered"})
+    assert "offered" in assert_page(illegal, 400)
+
+
+def test_a_donor_cannot_move_another_donors_record(signed_in, seeded):
+    b = signed_in("desk-pol")
+    response = b.post("/registries/offers/DEU:DEU-OF-0001/status", {"status": "withdrawn"})
+    assert_page(response, 404)
+    assert 'name="status"' not in assert_page(b.client.get("/registries/donors/DEU"))

@@ -50,6 +50,9 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("POST", "/registries/{kind_name}/{key}/edit"): Expect(
         "/registries/offers/DEU:DEU-OF-0001/edit"
     ),
+    ("POST", "/registries/{kind_name}/{key}/status"): Expect(
+        "/registries/offers/DEU:DEU-OF-0001/status"
+    ),
     ("GET", "/import"): Expect("/import", roles=ALL),
     ("POST", "/import/check"): Expect("/import/check"),
     ("POST", "/import/confirm"): Expect("/import/confirm"),

@@ -13,7 +13,7 @@ from typing import Any
 from coalition.domain.access import Principal, may_write
 from coalition.domain.donors import Organisation, members_of_all
 from coalition.domain.errors import DomainError
-from coalition.domain.lifecycle import STAMPED_ON, check_transition
+from coalition.domain.lifecycle import STAMPED_ON, TRANSITIONS, check_transition
 from coalition.io.spreadsheets import Table, UnreadableFile, read_table, write_table
 from coalition.io.validation import Problem, validate
 from coalition.io.validation import write_problems as io_write_problems
@@ -470,3 +470,14 @@ def may_edit(uow: UnitOfWork, kind_name: str, key: str) -> bool:
     kind = resolve_kind(kind_name)
     row = get_record(uow, kind_name, key)
     return may_write(uow.principal, kind.entity, row.get(kind.owner) if kind.owner else None)
+
+
+def next_statuses(kind_name: str, current: str) -> list[str]:
+    """The lifecycle steps a record at `current` may take next (none for a final state or a
+    registry without a lifecycle), so a page offers exactly the legal ones."""
+    kind = resolve_kind(kind_name)
+    if kind.lifecycle is None:
+        return []
+    table = TRANSITIONS[kind.lifecycle]
+    state = next((s for s in table if s.value == current), None)
+    return [s.value for s in table.get(state, ())] if state is not None else []

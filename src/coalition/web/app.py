@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 import uuid
-from urllib.parse import urlsplit
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError

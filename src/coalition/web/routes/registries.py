@@ -107,8 +107,23 @@ def record(request: Request, viewer: CurrentViewer, kind_name: KindName, key: Ke
         cells = ledger.shown_record(uow, kind.name, key)
         history = _history(ledger.history(uow, kind.name, key))
         editable = ledger.may_edit(uow, kind.name, key)
-    return render.page(request, "record.html", viewer, viewer.language,
-                       kind=kind, record=cells, history=history, editable=editable)  # fmt: skip
+    steps = ledger.next_statuses(kind.name, cells.get("status", "")) if editable else []
+    return render.page(request, "record.html", viewer, viewer.language, kind=kind,
+                       record=cells, history=history, editable=editable, steps=steps)  # fmt: skip
+
+
+@router.post("/registries/{kind_name}/{key}/status", response_class=HTMLResponse)
+def change_status(
+    viewer: PostingViewer,
+    kind_name: KindName,
+    key: Key,
+    status: Annotated[str, Form(min_length=1, max_length=40)],
+) -> Response:
+    """One lifecycle step (e.g. offered → accepted); a step that has a date stamps today."""
+    kind = kind_of(kind_name)
+    with viewer.writing() as uow:
+        ledger.change_status(uow, kind.name, key, status)
+    return RedirectResponse(f"/registries/{kind.name}/{key}?saved=1", status_code=303)
 
 
 def _edit_page(
