@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint bench clean browser
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,11 +16,13 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 
-# The demo database, then the REST API serving it (Ctrl-C stops it). The demo prints its
-# accounts once; `coalition --as NAME user token NAME` issues an API token for one.
+# The demo database, then the web pages and the REST API serving it (Ctrl-C stops it). The
+# demo prints its accounts once: log in with one at http://127.0.0.1:8000/;
+# `coalition --as NAME user token NAME` issues an API token for one.
 run: install
 	$(BIN)/coalition demo
-	@echo "Serving the API at http://127.0.0.1:8000/api/v1 (schema: /api/v1/openapi.json)."
+	@echo "Serving the web pages at http://127.0.0.1:8000/ (log in with a demo account above)"
+	@echo "and the API at http://127.0.0.1:8000/api/v1 (schema: /api/v1/openapi.json)."
 	$(BIN)/coalition serve --host 127.0.0.1 --port 8000
 
 lint: install-dev
@@ -29,7 +31,13 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: install-dev lint
+# Debian's Chromium for the browser tests (Playwright's own download cannot reach the internet
+# here); skipped when it is already installed.
+browser:
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-liberation)
+
+test: install-dev lint browser
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 dbname=test user=postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "PostgreSQL answers at 127.0.0.1:5432: storage tests run on SQLite and PostgreSQL."; \
 		COALITION_TEST_DATABASE_URL=$${COALITION_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2; \
@@ -43,4 +51,4 @@ bench: install-dev
 	$(BIN)/python bench/allocation.py
 
 clean:
-	rm -rf $(VENV) coalition.db coalition.db-wal coalition.db-shm
+	rm -rf $(VENV) coalition.db coalition.db-wal coalition.db-shm test-artifacts

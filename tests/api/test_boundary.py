@@ -115,6 +115,11 @@ def test_coalition_serve_answers_on_localhost(tmp_path):
         assert schema.status_code == 200 and schema.json()["info"]["title"] == "Coalition"
         refused = httpx.get(f"http://127.0.0.1:{port}{V1}/offers", timeout=5)
         assert refused.status_code == 401
+        login = httpx.get(f"http://127.0.0.1:{port}/login", timeout=5)  # the pages beside it
+        assert (
+            login.status_code == 200
+            and "script-src 'self'" in login.headers["content-security-policy"]
+        )
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -127,9 +127,10 @@ for _name, _kind in KINDS.items():
 
 
 def route_table() -> set[tuple[str, str]]:
-    """Every (method, path) the app serves: the routes FastAPI documents (it keeps included
-    routers nested, so the document is its public flat view) and the top-level routes kept
-    out of the document (schema, docs page)."""
+    """Every (method, path) the API serves under /api/v1: the routes FastAPI documents (it
+    keeps included routers nested, so the document is its public flat view) and the top-level
+    routes kept out of the document (schema, docs page). The web pages, mounted beside it by
+    `coalition.asgi`, have their own matrix (tests/web/test_web_route_matrix.py)."""
     app = create_app()
     table = {
         (method.upper(), path)
@@ -139,7 +140,20 @@ def route_table() -> set[tuple[str, str]]:
     for route in app.routes:
         if isinstance(route, APIRoute | Route):
             table |= {(m, route.path) for m in route.methods or () if m != "HEAD"}
-    return table
+    return {(method, path) for method, path in table if path.startswith(f"{V1}/")}
+
+
+def test_the_served_app_keeps_the_api_prefix_for_the_api_and_the_rest_for_the_pages():
+    from fastapi.testclient import TestClient
+
+    from coalition.asgi import create_app as create_served_app
+
+    client = TestClient(create_served_app(), follow_redirects=False)
+    assert_problem(client.get(f"{V1}/no-such-route"), 404)
+    assert_problem(client.delete(f"{V1}/auth/token"), 405)
+    assert client.get(f"{V1}/openapi.json").status_code == 200
+    page = client.get("/")
+    assert page.status_code == 303 and page.headers["location"] == "/login"
 
 
 def test_every_route_has_an_expectation_and_every_expectation_a_route():

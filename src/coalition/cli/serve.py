@@ -1,4 +1,4 @@
-"""`coalition serve`: the REST API on uvicorn."""
+"""`coalition serve`: the web pages and the REST API, one ASGI app on uvicorn."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from coalition.cli.app import BadInput, app, handles_errors
 
 # Loaded by uvicorn from this string (a worker process imports it afresh), so the CLI never
 # imports the API package itself: the two interfaces stay independent layers.
-APP_FACTORY = "coalition.api.app:create_app"
+APP_FACTORY = "coalition.asgi:create_app"
 
 
 @app.command()
@@ -20,7 +20,7 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port")] = 8000,
     workers: Annotated[int, typer.Option(help="worker processes")] = 1,
 ) -> None:
-    """Serve the REST API at http://HOST:PORT/api/v1 (schema at /api/v1/openapi.json)."""
+    """Serve the web pages at http://HOST:PORT/ and the REST API at /api/v1."""
     if not 1 <= port <= 65535:
         raise BadInput(f"--port {port}: give a TCP port from 1 to 65535")
     if not 1 <= workers <= 64:

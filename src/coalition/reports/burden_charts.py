@@ -186,6 +186,12 @@ def save_chart(chart: alt.TopLevelMixin, path: Path | str, png_scale: float = 2.
     return path
 
 
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """A chart as SVG text, for a page to serve as an image."""
+    svg: str = vl_convert.vegalite_to_svg(chart.to_dict())
+    return svg
+
+
 def script_safe_json(value: Any) -> str:
     """JSON that is inert inside an HTML <script>: < > & / written as \\u escapes."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))

@@ -30,6 +30,7 @@ from coalition.services import credentials
 from coalition.services.errors import Forbidden, NotFound, ServiceError, Unauthenticated
 from coalition.storage.accounts import AccountStore
 from coalition.storage.changelog import Change
+from coalition.storage.sessions import SessionStore
 from coalition.storage.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _aware(moment: datetime | None) -> datetime | None:
+def aware(moment: datetime | None) -> datetime | None:
     # SQLite hands back naive datetimes; they were stored in UTC.
     if moment is None or moment.tzinfo is not None:
         return moment
@@ -154,6 +155,7 @@ def disable_user(uow: UnitOfWork, name: str) -> int:
     now = _now()
     store.update(user["id"], disabled_at=now)
     revoked = store.revoke_tokens(user["id"], now)
+    SessionStore(uow).remove_for_user(user["id"])  # signed out of the web pages at once
     uow.changes.record(
         [Change(USER_ENTITY, name, "update", {"disabled": False},
                 {"disabled": True, "tokens_revoked": revoked})]
@@ -171,7 +173,7 @@ def principal_for_token(uow: UnitOfWork, token: str) -> Principal:
     now = _now()
     if row["revoked_at"] is not None or user["disabled_at"] is not None:
         raise Unauthenticated("the token has been revoked")
-    expires = _aware(row["expires_at"])
+    expires = aware(row["expires_at"])
     if expires is None or expires <= now:
         raise Unauthenticated("the token has expired")
     return _account(user).principal()
@@ -202,7 +204,7 @@ def sign_in(uow: UnitOfWork, name: str, password: str) -> Principal:
     if user is None:
         credentials.password_matches(credentials.decoy_hash(), password)
         raise Unauthenticated("wrong user name or password")
-    locked = _aware(user["locked_until"])
+    locked = aware(user["locked_until"])
     if locked is not None and locked > now:
         log.warning("sign-in refused: locked", extra={"event": "denied", "user": name})
         raise Unauthenticated(f"too many failed sign-ins: try again after {locked:%H:%M:%S} UTC")
@@ -224,6 +226,18 @@ def sign_in(uow: UnitOfWork, name: str, password: str) -> Principal:
 
 def _account(user: dict[str, Any]) -> Account:
     return Account(user["name"], role_named(user["role"]), user["donor_code"])
+
+
+def principal_of(user: dict[str, Any]) -> Principal:
+    """The principal a stored user row stands for."""
+    return _account(user).principal()
+
+
+def user_row(uow: UnitOfWork, name: str) -> dict[str, Any]:
+    user = AccountStore(uow).get(name)
+    if user is None:
+        raise NotFound(f"no user '{name}'")
+    return user
 
 
 def acting(name: str, engine: Engine | None = None, *, bootstrap: bool = False) -> Principal:

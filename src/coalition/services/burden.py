@@ -175,3 +175,15 @@ def table_rows(report: plan.BurdenReport) -> list[dict[str, Any]]:
 
 def as_dict(report: plan.BurdenReport) -> dict[str, Any]:
     return plan.report_as_dict(report)
+
+
+def baseline_years(uow: UnitOfWork) -> list[int]:
+    """The years that have a burden-sharing baseline, newest first."""
+    return sorted({int(r["year"]) for r in uow.records(BASELINES).find()}, reverse=True)
+
+
+def fair_share_svg(report: plan.BurdenReport) -> str:
+    """The fair-share chart as SVG text (every label is escaped as XML by the renderer)."""
+    from coalition.reports.burden_charts import chart_svg, fair_share_chart
+
+    return chart_svg(fair_share_chart(report))

@@ -13,7 +13,7 @@ from typing import Any
 from coalition.domain.access import Principal, may_write
 from coalition.domain.donors import Organisation, members_of_all
 from coalition.domain.errors import DomainError
-from coalition.domain.lifecycle import STAMPED_ON, check_transition
+from coalition.domain.lifecycle import STAMPED_ON, TRANSITIONS, check_transition
 from coalition.io.spreadsheets import Table, UnreadableFile, read_table, write_table
 from coalition.io.validation import Problem, validate
 from coalition.io.validation import write_problems as io_write_problems
@@ -55,18 +55,31 @@ def import_file(
 ) -> ImportResult:
     """Validate every row, then write all of them or none; idempotent by each row's key."""
     kind = resolve_kind(kind_name)
+    return _write_table(uow, kind, _read(path), progress or NoProgress())
+
+
+def check_file(uow: UnitOfWork, kind_name: str, path: Path) -> ImportResult:
+    """What importing `path` would do, writing nothing: ImportRejected with every problem by
+    row and column, or the counts it would create, update and leave unchanged."""
+    kind = resolve_kind(kind_name)
+    return _write_table(uow, kind, _read(path), NoProgress(), dry_run=True)
+
+
+def _read(path: Path) -> Table:
     try:
-        table = read_table(path)
+        return read_table(path)
     except UnreadableFile as error:
         raise ImportRejected(
             [Problem(str(path), 0, "", "", str(error).split(": ", 1)[-1])]
         ) from None
-    return _write_table(uow, kind, table, progress or NoProgress())
 
 
-def _write_table(uow: UnitOfWork, kind: Kind, table: Table, progress: Progress) -> ImportResult:
+def _write_table(
+    uow: UnitOfWork, kind: Kind, table: Table, progress: Progress, dry_run: bool = False
+) -> ImportResult:
     """The one write path of registry records: validate the whole table, check that the
-    principal may write every row, then write all rows or none, logging each change."""
+    principal may write every row, then write all rows or none, logging each change.
+    A dry run stops before the first write (the import's check, shown before confirming)."""
     repository = uow.records(kind)
     existing = repository.rows_by_key()
     statuses = {key: row["status"] for key, row in existing.items()} if kind.lifecycle else None
@@ -100,6 +113,9 @@ def _write_table(uow: UnitOfWork, kind: Kind, table: Table, progress: Progress) 
         elif _differs(before, row):
             updates.append(row)
             changes.append(Change(kind.entity, key, "update", _logged(before), row))
+    unchanged = len(validated.rows) - len(inserts) - len(updates)
+    if dry_run:
+        return ImportResult(kind.name, len(inserts), len(updates), unchanged, "")
     progress.start(f"writing {kind.name}", len(inserts) + len(updates))
     for start in range(0, len(inserts), WRITE_CHUNK):
         chunk = inserts[start : start + WRITE_CHUNK]
@@ -111,7 +127,6 @@ def _write_table(uow: UnitOfWork, kind: Kind, table: Table, progress: Progress) 
         progress.advance(len(chunk))
     uow.changes.record(changes)
     uow.commit()
-    unchanged = len(validated.rows) - len(inserts) - len(updates)
     return ImportResult(kind.name, len(inserts), len(updates), unchanged, uow.batch_id)
 
 
@@ -415,3 +430,90 @@ def members(uow: UnitOfWork, organisations: list[str], on: date) -> list[dict[st
     codes = members_of_all([MEMBERSHIPS.from_row(r) for r in rows], organisations, on)
     names = {r["code"]: r["name"] for r in uow.records(DONORS).find({})}
     return [{"code": code, "name": names.get(code, "")} for code in sorted(codes)]
+
+
+@dataclass(frozen=True)
+class Browse:
+    """One page of a registry as a list page shows it (cells as spreadsheet text)."""
+
+    kind: str
+    columns: list[str]
+    rows: list[dict[str, str]]  # shown cells, plus "_key" and "_version"
+    total: int  # records matching the filters and search
+    page: int
+    pages: int
+
+
+MAX_PER_PAGE = 200
+
+
+def browse(
+    uow: UnitOfWork,
+    kind_name: str,
+    filters: Mapping[str, str],
+    search: str = "",
+    sort: str = "",
+    page: int = 1,
+    per_page: int = 25,
+) -> Browse:
+    """A list page: the records the principal may see that match `filters` (exact, typed as
+    the column) and contain `search` in any cell (case-insensitive), ordered by `sort`
+    ('-column' descending; the key breaks ties), `per_page` at a time."""
+    kind = resolve_kind(kind_name)
+    names = [c.name for c in kind.columns]
+    if not 1 <= per_page <= MAX_PER_PAGE:
+        raise ServiceError(f"per_page: give 1 to {MAX_PER_PAGE} rows a page")
+    column = sort.removeprefix("-")
+    if column and column not in names:
+        raise ServiceError(f"sort: {kind.name} have no column '{column}'")
+    rows = list_records(uow, kind_name, {k: v for k, v in filters.items() if v})
+    needle = search.strip().casefold()
+    shown = []
+    for row in rows:
+        cells = shown_row(kind_name, row)
+        if needle and not any(needle in text.casefold() for text in cells.values()):
+            continue
+        shown.append((row, cells))
+    if column:
+        present = [(r, c) for r, c in shown if r[column] is not None]
+        blank = [(r, c) for r, c in shown if r[column] is None]
+        present.sort(key=lambda pair: (pair[0][column], kind.key_of(pair[0])),
+                     reverse=sort.startswith("-"))  # fmt: skip
+        shown = present + blank  # blank cells last, whichever the direction
+    pages = max(1, -(-len(shown) // per_page))
+    page = min(max(page, 1), pages)
+    chosen = shown[(page - 1) * per_page : page * per_page]
+    return Browse(
+        kind.name,
+        names,
+        [{**cells, "_key": kind.key_of(row), "_version": str(row["version"])}
+         for row, cells in chosen],
+        len(shown),
+        page,
+        pages,
+    )  # fmt: skip
+
+
+def shown_record(uow: UnitOfWork, kind_name: str, key: str) -> dict[str, str]:
+    """One record's cells as text, with its key and version (a detail or edit page)."""
+    kind = resolve_kind(kind_name)
+    row = get_record(uow, kind_name, key)
+    return {**shown_row(kind_name, row), "_key": kind.key_of(row), "_version": str(row["version"])}
+
+
+def may_edit(uow: UnitOfWork, kind_name: str, key: str) -> bool:
+    """Whether the principal may change this record (so a page offers the edit form)."""
+    kind = resolve_kind(kind_name)
+    row = get_record(uow, kind_name, key)
+    return may_write(uow.principal, kind.entity, row.get(kind.owner) if kind.owner else None)
+
+
+def next_statuses(kind_name: str, current: str) -> list[str]:
+    """The lifecycle steps a record at `current` may take next (none for a final state or a
+    registry without a lifecycle), so a page offers exactly the legal ones."""
+    kind = resolve_kind(kind_name)
+    if kind.lifecycle is None:
+        return []
+    table = TRANSITIONS[kind.lifecycle]
+    state = next((s for s in table if s.value == current), None)
+    return [s.value for s in table.get(state, ())] if state is not None else []

@@ -348,3 +348,9 @@ def entries_for(connection: Connection, entity: str, key: str) -> list[dict[str,
         .order_by(change_log.c.id)
     )
     return [dict(r) for r in connection.execute(query).mappings()]
+
+
+def latest_entries(connection: Connection, limit: int) -> list[dict[str, Any]]:
+    """The newest change-log entries, newest first."""
+    query = select(change_log).order_by(change_log.c.id.desc()).limit(limit)
+    return [dict(r) for r in connection.execute(query).mappings()]

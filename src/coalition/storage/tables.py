@@ -357,6 +357,19 @@ api_tokens = Table(
     Column("revoked_at", DateTime(timezone=True), nullable=True),
 )
 
+# Signed-in browser sessions of the web pages. Like API tokens, only a SHA-256 digest of the
+# session id is stored (the cookie holds the id); the CSRF token is per session.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("user_id", Integer, ForeignKey("users.id"), nullable=False, index=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("csrf_token", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
 # Append-only history. Each row's hash covers its content and the previous row's hash, so any
 # edit or deletion of history is detectable by `coalition history --verify`.
 change_log = Table(

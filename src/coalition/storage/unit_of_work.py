@@ -17,7 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from coalition.domain.access import Principal
 from coalition.registries.kinds import Kind
-from coalition.storage.changelog import ChangeRecorder, entries_for
+from coalition.storage.changelog import ChangeRecorder, entries_for, latest_entries
 from coalition.storage.engine import BUSY_TIMEOUT, WRITE_INTENT
 from coalition.storage.errors import DatabaseBusy, is_busy
 from coalition.storage.logistics_plans import LogisticsPlanStore
@@ -85,6 +85,10 @@ class UnitOfWork:
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         """Every change-log entry of one record, oldest first."""
         return entries_for(self.connection, entity, key)
+
+    def latest_changes(self, limit: int) -> list[dict[str, Any]]:
+        """The newest change-log entries, newest first (unfiltered: services filter them)."""
+        return latest_entries(self.connection, limit)
 
     def commit(self) -> None:
         if not self.write:

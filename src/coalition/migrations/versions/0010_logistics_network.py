@@ -1,11 +1,11 @@
 """logistics network: nodes and lanes registries; item types say whether they are outsize
 
 Revision ID: 0009b_logistics_network
-Revises: 0008_append_only_log
+Revises: 0009_web_sessions
 Create Date: 2026-12-02 05:10:00
 
-Named 0010 and revised from 0008 while the web branch adds its own 0009: after both are
-merged, set `down_revision` here to that 0009 revision so the chain stays linear.
+Written beside the web branch's 0009 and chained after it when both landed (the revision
+id keeps its original name so existing databases still find it).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009b_logistics_network"
-down_revision = "0008_append_only_log"
+down_revision = "0009_web_sessions"
 branch_labels = None
 depends_on = None
 
