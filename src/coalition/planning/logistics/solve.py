@@ -23,8 +23,8 @@ import numpy as np
 from .bound import FlowBound, flow_bound
 from .lagrange import Evaluation, Multipliers, Rows, evaluate, make_rows
 from .model import (
-    FloatArray,
     Eta,
+    FloatArray,
     Leg,
     Line,
     Network,
@@ -205,7 +205,9 @@ def assemble(
         for ln, (units, reason) in sorted(routing.unrouted.items())
         if units > 0
     )
-    lateness, cost = routing_objective(a, routing, parameters.lateness_eur, parameters.penalty_days())
+    lateness, cost = routing_objective(
+        a, routing, parameters.lateness_eur, parameters.penalty_days()
+    )
     lane_t, lane_o, node_t = _usage(a, routing)
     objective = parameters.lateness_eur * lateness + cost
     gap = _gap(objective, bound)
