@@ -190,7 +190,7 @@ def cases(draw):
 @given(cases())
 def test_bound_below_the_integer_optimum_and_plan_above_it(case):
     net, lines = case
-    p = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0)
+    p = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0, max_passes=3)
     plan = plan_routes(net, lines, parameters=p)
     assert verify(net, lines, plan) == []
     assert plan.status is not PlanStatus.ERROR
