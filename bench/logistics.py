@@ -35,13 +35,12 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from logistics_instances import SIZES, generate
-
 from coalition.planning.logistics import Closure, NodeKind, Parameters, plan_routes, whatif
 from coalition.planning.logistics.bound import COST_SCALE, KG_PER_T, flow_graph
 from coalition.planning.logistics.bound import _cap as kg_cap
 from coalition.planning.logistics.lagrange import Multipliers, evaluate, make_rows
 from coalition.planning.logistics.network import build_arrays
+from logistics_instances import SIZES, generate
 
 TIME_LIMIT = {"S": 10.0, "M": 30.0, "L": 120.0}
 PER_DEST_CAP = {"S": 30.0, "M": 120.0, "L": 150.0}
@@ -85,7 +84,12 @@ def run_size(name: str, quick: bool) -> dict[str, Any]:
     t0 = time.perf_counter()
     rows = make_rows(a, np.arange(len(lines)), "none")
     ev, _ = evaluate(
-        a, rows, Multipliers.zeros(a), lateness_eur=p.lateness_eur, penalty_days=size.days, chunk=256
+        a,
+        rows,
+        Multipliers.zeros(a),
+        lateness_eur=p.lateness_eur,
+        penalty_days=size.days,
+        chunk=256,
     )
     over = (ev.usage.tonnes > a.cap_t + 1e-6) & a.available
     fin = np.isfinite(a.cap_h)
@@ -191,7 +195,10 @@ def table(results: list[dict[str, Any]]) -> str:
         ("nodes × days × lines", [f"{r['nodes']} × {r['days']} × {r['lines']:,}" for r in results]),
         ("lanes", [str(r["lanes"]) for r in results]),
         ("status", [r["status"] for r in results]),
-        ("plan time (s) [limit]", [f"{r['plan_s']:.1f} [{TIME_LIMIT[r['size']]:.0f}]" for r in results]),
+        (
+            "plan time (s) [limit]",
+            [f"{r['plan_s']:.1f} [{TIME_LIMIT[r['size']]:.0f}]" for r in results],
+        ),
         ("peak RSS (MiB)", [f"{r['rss_mib']:.0f}" for r in results]),
         ("weighted lateness (unit-days)", [_fmt(r["lateness"]) for r in results]),
         ("cost (EUR)", [_fmt(r["cost"]) for r in results]),
@@ -200,23 +207,63 @@ def table(results: list[dict[str, Any]]) -> str:
         ("gap", [f"{100 * r['gap']:.1f}%" for r in results]),
         ("unrouted units", [str(r["unrouted_units"]) for r in results]),
         ("shortest paths, no capacity: objective", [_fmt(r["sp_objective"]) for r in results]),
-        ("… lane-days / node-days overloaded", [f"{r['sp_lane_days_over']:,} / {r['sp_node_days_over']:,}" for r in results]),
+        (
+            "… lane-days / node-days overloaded",
+            [f"{r['sp_lane_days_over']:,} / {r['sp_node_days_over']:,}" for r in results],
+        ),
         ("… worst lane overload", [f"{r['sp_max_ratio']:.1f}×" for r in results]),
-        ("OR-Tools flow per destination: done [s]", [f"{r['pd_done']}/{r['pd_dests']} [{r['pd_s']:.0f}]" for r in results]),
+        (
+            "OR-Tools flow per destination: done [s]",
+            [f"{r['pd_done']}/{r['pd_dests']} [{r['pd_s']:.0f}]" for r in results],
+        ),
         ("… objective (all destinations)", [_fmt(r["pd_objective"]) for r in results]),
-        ("… seconds per destination", [f"{r['pd_each'][0]:.1f}–{r['pd_each'][1]:.1f}" if r["pd_each"] else "—" for r in results]),
+        (
+            "… seconds per destination",
+            [
+                f"{r['pd_each'][0]:.1f}–{r['pd_each'][1]:.1f}" if r["pd_each"] else "—"
+                for r in results
+            ],
+        ),
         ("one-destination slice: arcs", [_fmt(r.get("slice_arcs")) for r in results]),
-        ("… OR-Tools / networkx (s)", [f"{r['slice_ortools_s']:.1f} / {r['slice_nx_s']:.1f}" if "slice_nx_s" in r else "—" for r in results]),
+        (
+            "… OR-Tools / networkx (s)",
+            [
+                f"{r['slice_ortools_s']:.1f} / {r['slice_nx_s']:.1f}" if "slice_nx_s" in r else "—"
+                for r in results
+            ],
+        ),
         ("… same optimum", [str(r.get("slice_same_optimum", "—")) for r in results]),
     ]
     if any("wi_s" in r for r in results):
         rows += [
             ("what-if: busiest hub closed days 10–19", [r.get("wi_hub", "—") for r in results]),
-            ("… time (s) / status", [f"{r['wi_s']:.2f} / {r['wi_status']}" if "wi_s" in r else "—" for r in results]),
-            ("… lines re-routed / delayed / units newly late", [f"{r['wi_rerouted']} / {r['wi_delayed']} / {r['wi_late_units']}" if "wi_s" in r else "—" for r in results]),
-            ("… lane-days / node-days newly saturated", [f"{r['wi_sat_lanes']} / {r['wi_sat_nodes']}" if "wi_s" in r else "—" for r in results]),
+            (
+                "… time (s) / status",
+                [f"{r['wi_s']:.2f} / {r['wi_status']}" if "wi_s" in r else "—" for r in results],
+            ),
+            (
+                "… lines re-routed / delayed / units newly late",
+                [
+                    f"{r['wi_rerouted']} / {r['wi_delayed']} / {r['wi_late_units']}"
+                    if "wi_s" in r
+                    else "—"
+                    for r in results
+                ],
+            ),
+            (
+                "… lane-days / node-days newly saturated",
+                [
+                    f"{r['wi_sat_lanes']} / {r['wi_sat_nodes']}" if "wi_s" in r else "—"
+                    for r in results
+                ],
+            ),
         ]
-    rows.append(("load average at start / end", [f"{r['loadavg_start'][0]:.2f} / {r['loadavg_end'][0]:.2f}" for r in results]))
+    rows.append(
+        (
+            "load average at start / end",
+            [f"{r['loadavg_start'][0]:.2f} / {r['loadavg_end'][0]:.2f}" for r in results],
+        )
+    )
     lines = ["| size | " + " | ".join(cols) + " |", "|---|" + "---:|" * len(cols)]
     lines += [f"| {label} | " + " | ".join(vals) + " |" for label, vals in rows]
     return "\n".join(lines)
@@ -231,8 +278,10 @@ def main() -> None:
     if args.child:
         print(json.dumps(run_size(args.child, args.quick)))
         return
-    print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.platform()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {platform.platform()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     results = []
     for name in args.sizes.split(","):
         cmd = [sys.executable, __file__, "--child", name] + (["--quick"] if args.quick else [])

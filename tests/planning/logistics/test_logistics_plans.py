@@ -30,7 +30,11 @@ def legs(plan, line_id):
 def two_routes(hub_handling: float = 100.0, hx_cap: float = 100.0) -> Network:
     # D → H → X: 2 + 1 days at 5 + 3 EUR/t; D → X direct: 6 days at 20 EUR/t.
     return Network(
-        (node("D", NodeKind.DEPOT), node("H", NodeKind.HUB, hub_handling), node("X", NodeKind.DELIVERY)),
+        (
+            node("D", NodeKind.DEPOT),
+            node("H", NodeKind.HUB, hub_handling),
+            node("X", NodeKind.DELIVERY),
+        ),
         (
             lane("D", "H", days=2, cap=10.0, cost=5.0),
             lane("H", "X", days=1, cap=hx_cap, cost=3.0),
@@ -131,7 +135,15 @@ def test_outsize_items_respect_the_daily_item_limit_and_avoid_lanes_without_one(
         (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
         (
             lane("D", "X", days=1, cap=100.0, cost=1.0, outsize=0),
-            lane("D", "X", days=3, cap=100.0, cost=2.0, outsize=1, mode=__import__("coalition.planning.logistics", fromlist=["Mode"]).Mode.RAIL),
+            lane(
+                "D",
+                "X",
+                days=3,
+                cap=100.0,
+                cost=2.0,
+                outsize=1,
+                mode=__import__("coalition.planning.logistics", fromlist=["Mode"]).Mode.RAIL,
+            ),
         ),
     )
     lines = [line("V", "D", "X", 3, mass=10.0, outsize=True, needed=3)]

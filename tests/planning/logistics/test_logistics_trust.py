@@ -114,13 +114,23 @@ def test_the_verifier_catches_hub_handling_and_outsize_over_the_limit(plan):
 
 
 def test_the_verifier_recomputes_the_figures(plan):
-    assert any("weighted lateness" in p for p in verify(network(), LINES, replace(plan, weighted_lateness=plan.weighted_lateness - 1)))
-    assert any("cost is" in p for p in verify(network(), LINES, replace(plan, cost=plan.cost * 0.5)))
+    assert any(
+        "weighted lateness" in p
+        for p in verify(
+            network(), LINES, replace(plan, weighted_lateness=plan.weighted_lateness - 1)
+        )
+    )
+    assert any(
+        "cost is" in p for p in verify(network(), LINES, replace(plan, cost=plan.cost * 0.5))
+    )
     above = replace(plan, lower_bound=plan.objective + 1.0)
     assert any("lies above" in p for p in verify(network(), LINES, above))
     assert any("gap" in p for p in verify(network(), LINES, replace(plan, gap=0.5)))
     fake = Shipment("A", 1, (Leg("DXr6", 0, 6),), 0)
-    assert any("differ" in p for p in verify(network(), LINES, with_shipments(plan, [*plan.shipments[1:], fake])))
+    assert any(
+        "differ" in p
+        for p in verify(network(), LINES, with_shipments(plan, [*plan.shipments[1:], fake]))
+    )
 
 
 def test_a_broken_rule_is_reported_as_an_error_never_as_optimal(monkeypatch):
@@ -135,17 +145,25 @@ def test_a_broken_rule_is_reported_as_an_error_never_as_optimal(monkeypatch):
 
 # ---- the bound against the integer optimum of an independent model -------------------------
 
+
 @st.composite
 def cases(draw):
     names = ["D", "E", "H", "X", "Y"]
     kinds = [NodeKind.DEPOT, NodeKind.DEPOT, NodeKind.HUB, NodeKind.DELIVERY, NodeKind.DELIVERY]
     nodes = tuple(
-        node(n, k, draw(st.sampled_from([2.0, 4.0, 1e9]))) for n, k in zip(names, kinds, strict=True)
+        node(n, k, draw(st.sampled_from([2.0, 4.0, 1e9])))
+        for n, k in zip(names, kinds, strict=True)
     )
     pairs = [("D", "H"), ("E", "H"), ("H", "X"), ("H", "Y"), ("D", "X"), ("E", "Y")]
     lanes = tuple(
-        lane(a, b, days=draw(st.integers(1, 3)), cap=draw(st.sampled_from([1.0, 2.0, 3.0, 5.0])),
-             cost=float(draw(st.integers(1, 9))), outsize=draw(st.integers(0, 2)))
+        lane(
+            a,
+            b,
+            days=draw(st.integers(1, 3)),
+            cap=draw(st.sampled_from([1.0, 2.0, 3.0, 5.0])),
+            cost=float(draw(st.integers(1, 9))),
+            outsize=draw(st.integers(0, 2)),
+        )
         for a, b in pairs
     )
     n_lines = draw(st.integers(1, 4))
@@ -166,11 +184,13 @@ def cases(draw):
     return Network(nodes, lanes), lines
 
 
-@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(cases())
 def test_bound_below_the_integer_optimum_and_plan_above_it(case):
     net, lines = case
-    p = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0)
+    p = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0, max_passes=3)
     plan = plan_routes(net, lines, parameters=p)
     assert verify(net, lines, plan) == []
     assert plan.status is not PlanStatus.ERROR

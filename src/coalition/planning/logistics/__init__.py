@@ -10,8 +10,8 @@ from __future__ import annotations
 from .model import (
     Closure,
     Eta,
-    Leg,
     Lane,
+    Leg,
     Line,
     LineDelay,
     Mode,

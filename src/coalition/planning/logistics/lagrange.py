@@ -1,23 +1,26 @@
-"""The lower bound: Lagrangian relaxation of the shared capacities.
+"""Priced cheapest paths for every line at once: the Lagrangian function of the capacities.
 
-The exact problem: every unit of every line follows a path in the time-expanded network (or
-stays unrouted at a penalty), lane tonnes and outsize items per departure day and node handling
-per day are shared by all lines. Moving those three families of rows into the objective with
-multipliers λ ≥ 0 (EUR per tonne or item) leaves, for each line, an independent problem: the
-cheapest path under the priced arc costs, plus the line's lateness on arrival, or the penalty.
+Moving the shared capacity rows (lane tonnes and outsize items per departure day, node
+handling per day) into the objective with prices λ ≥ 0 (EUR per tonne or item) leaves, for
+each line, an independent problem: its cheapest path under the priced arc costs, plus its
+lateness on arrival, or the unrouted penalty.
 
-    L(λ) = Σ_lines q · min(min_path [m·Σ(c + λ_t + π_tail + π_head) + Σ μ_o + late_eur·w·late],
+    L(λ) = Σ_lines q · min(min_path [m·Σ(c + λ_t + π_head) + Σ μ_o + late_eur·w·late],
                            late_eur·w·late_unrouted)
            − λ_t·cap_t − μ_o·cap_o − π·cap_h
 
-For any λ ≥ 0 every feasible plan's objective is ≥ L(λ) (the priced capacity terms of a
-feasible plan are ≤ 0), so max over the iterates is a proven lower bound on the integer
-problem; its supremum equals the LP relaxation's optimum. The inner minimum is computed exactly
-by `paths.forward`, except that an outsize unit pays μ·m·b' with b' ≤ 1/m (rounded down onto a
-grid): a smaller price, so the value can only be lower — still a bound.
+For any λ ≥ 0, L(λ) ≤ the objective of every feasible plan (the priced capacity terms of a
+feasible plan are ≤ 0), so it is a lower bound. The inner minimum is computed exactly by
+`paths.forward`, except where a simplification can only lower it: an outsize unit pays
+μ·m·b' with b' ≤ 1/m (rounded down onto a grid), and the origin's loading share of π is left
+out. An arc too small for one unit of a row's lightest line is closed to the row (no plan can
+use it).
 
-The subgradient of L at λ is (usage − capacity) of the chosen paths; steps follow Polyak's rule
-towards the best plan found.
+`plan_routes` evaluates L(0): every line on its own cheapest path ignoring capacity. That is
+a bound that ignores the shared capacities; measured here, subgradient steps on λ did not
+raise it within minutes (time-expanded networks are full of ties: a line with slack shifts
+to the next day at no cost, so a price on one lane-day moves flow without raising L), which
+is why the capacity-keeping bound is the flow of `bound.py`. See docs/logistics.md.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import numpy as np
 
 from .model import FloatArray, IntArray
 from .network import Arrays, lateness_table, unrouted_days
-from .paths import Tree, Usage, forward, push_back, read_path
+from .paths import Tree, Usage, forward, push_back
 
 
 @dataclass(frozen=True)
@@ -119,9 +122,6 @@ class Evaluation:
     unit_value: FloatArray  # per line: the priced minimum per unit
     arrival: IntArray  # per line: chosen arrival day, −1 for the penalty
     has_path: np.ndarray  # per line: some path exists at all (under λ = 0 this is reachability)
-    # (line, legs) of the priced cheapest path of each line whose reduced cost against the
-    # master's convexity duals is negative (column generation), when asked for
-    columns: list[tuple[int, list[tuple[int, int, int]]]]
 
 
 def _finite(cap: FloatArray) -> np.ndarray:
@@ -137,7 +137,6 @@ def evaluate(
     penalty_days: int,
     chunk: int,
     keep_trees: bool = False,
-    convexity_duals: FloatArray | None = None,
 ) -> tuple[Evaluation, list[Tree]]:
     pt, po = prices(a, lam)
     static_room = np.where(
@@ -150,7 +149,6 @@ def evaluate(
     has_path = np.zeros(L, dtype=bool)
     usage = Usage(np.zeros((a.E, a.T)), np.zeros((a.E, a.T)), np.zeros((a.V, a.T)))
     trees: list[Tree] = []
-    columns: list[tuple[int, list[tuple[int, int, int]]]] = []
     routed_lines = np.flatnonzero(rows.line_row >= 0)
     order = np.argsort(rows.line_row[routed_lines], kind="stable")
     routed_lines = routed_lines[order]
@@ -193,13 +191,6 @@ def evaluate(
                 (k[take], local[take], a.dest[t_sel]),
                 a.qty[t_sel] * a.mass[t_sel],
             )
-            if convexity_duals is not None:
-                rc = a.qty[sel] * unit_value[sel] - convexity_duals[sel]
-                wanted = take & (rc < -1e-7 * np.maximum(1.0, np.abs(convexity_duals[sel])))
-                for i in np.flatnonzero(wanted):
-                    line = int(sel[i])
-                    legs = read_path(a, tree, int(local[i]), int(a.dest[line]), int(k[i]))
-                    columns.append((line, legs))
             push_back(a, tree, rows.b[ids], rows.origin[ids], demand, usage)
         if keep_trees:
             trees.append(tree)
@@ -208,28 +199,4 @@ def evaluate(
     value -= float(np.sum(lam.lane_o * a.cap_o))
     fin = _finite(a.cap_h)
     value -= float(np.sum(lam.node[fin] * a.cap_h[fin]))
-    return Evaluation(value, usage, unit_value, arrival, has_path, columns), trees
-
-
-def subgradient(a: Arrays, lam: Multipliers, usage: Usage) -> Multipliers:
-    """(usage − capacity), projected: 0 where λ = 0 and the row has slack."""
-    g_t = np.where(a.available, usage.tonnes - a.cap_t, 0.0)
-    g_o = np.where(a.cap_o > 0, usage.outsize - a.cap_o, 0.0)
-    fin = _finite(a.cap_h)
-    g_h = np.zeros_like(lam.node)
-    g_h[fin] = usage.handled[fin] - a.cap_h[fin]
-    for g, x in ((g_t, lam.lane_t), (g_o, lam.lane_o), (g_h, lam.node)):
-        g[(x <= 0) & (g < 0)] = 0.0
-    return Multipliers(g_t, g_o, g_h)
-
-
-def step(lam: Multipliers, g: Multipliers, size: float) -> Multipliers:
-    return Multipliers(
-        np.maximum(0.0, lam.lane_t + size * g.lane_t),
-        np.maximum(0.0, lam.lane_o + size * g.lane_o),
-        np.maximum(0.0, lam.node + size * g.node),
-    )
-
-
-def norm2(g: Multipliers) -> float:
-    return float(np.sum(g.lane_t**2) + np.sum(g.lane_o**2) + np.sum(g.node**2))
+    return Evaluation(value, usage, unit_value, arrival, has_path), trees

@@ -158,8 +158,7 @@ class Parameters:
     time_limit_s: float = 30.0
     lateness_eur: float = 1000.0
     unrouted_penalty_days: int | None = None
-    target_gap: float = 0.005
-    max_iterations: int = 400
+    max_passes: int = 12  # routing passes (each re-orders the lines that came out late)
     rows_per_chunk: int = 256
 
     def penalty_days(self) -> int:

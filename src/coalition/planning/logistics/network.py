@@ -7,7 +7,6 @@ are numpy arrays over lanes × days.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,14 +69,16 @@ class Arrays:
 
     def arrival_index(self) -> IntArray:
         """(E, T) arrival day of a departure, clipped into the horizon (use with `available`)."""
-        return np.minimum(np.arange(self.T)[None, :] + self.tau[:, None], self.T - 1)
+        out: IntArray = np.minimum(np.arange(self.T)[None, :] + self.tau[:, None], self.T - 1)
+        return out
 
 
 def priced_outsize_factor(mass: FloatArray, outsize: BoolArray) -> FloatArray:
     k = np.floor(np.log2(1.0 / mass) * OUTSIZE_GRID_PER_OCTAVE)
     b = np.exp2(k / OUTSIZE_GRID_PER_OCTAVE)
     b = np.minimum(b, 1.0 / mass)  # guard against rounding up in floating point
-    return np.where(outsize, b, 0.0)
+    out: FloatArray = np.where(outsize, b, 0.0)
+    return out
 
 
 def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Arrays:
@@ -112,7 +113,11 @@ def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Array
     within = arrival < T
     arrival_c = np.minimum(arrival, T - 1)
     available = (
-        lane_open & within & node_open[u] & node_open[v[:, None], arrival_c] & (cap_lane[:, None] > 0)
+        lane_open
+        & within
+        & node_open[u]
+        & node_open[v[:, None], arrival_c]
+        & (cap_lane[:, None] > 0)
     )
     cap_t = np.where(available, cap_lane[:, None], 0.0)
     cap_o = np.where(available, cap_out[:, None], 0.0)
@@ -179,11 +184,3 @@ def lateness_table(a: Arrays, lines: IntArray) -> IntArray:
     """(len(lines), T) days late of an arrival on each day."""
     table: IntArray = np.maximum(0, np.arange(a.T)[None, :] - a.needed[lines][:, None])
     return table
-
-
-def finite_or_zero(x: FloatArray) -> FloatArray:
-    return np.where(np.isfinite(x), x, 0.0)
-
-
-def is_unlimited(x: float) -> bool:
-    return math.isinf(x)

@@ -1,16 +1,16 @@
-"""The plan: priority-ordered routing on residual capacities, priced by the multipliers.
+"""The plan: priority-ordered routing on residual capacities.
 
-Each round computes, for every remaining line, its cheapest path under the Lagrangian prices
-(transport cost + λ on congested lanes and hubs + lateness on arrival) on the arcs that still
-have room for one of its units; then lines take their path in priority order (lateness price
-per tonne, then needed-by day), each as many units as every leg, every outsize allowance and
-every hub on the way still admits. Units that did not fit wait for the next round, whose paths
-avoid what filled up. A round that routes nothing switches to one row per unit mass as well (an arc is open to a line
-only if it has room for one of its units), and a line without a path then has no capacity
-within the horizon; a second round that routes nothing ends routing.
+Each round computes, for every remaining line, its cheapest path under the given prices
+(transport cost, plus any price on lanes and hubs, plus lateness on arrival) over the arcs
+that still have room for one of its units; then lines take their path in priority order
+(lateness price per tonne, then needed-by day), each as many units as every leg, every outsize
+allowance and every hub on the way still admits. Units that did not fit wait for the next
+round, whose paths avoid what filled up. A line that got nothing gets a row of its own unit
+mass in the next round (an arc is then open to it only if it has room for one of its units);
+a round that routes nothing switches every row to that, and in that mode a line without a path
+has no capacity within the horizon; a second round that routes nothing ends routing.
 
-The multipliers make a high-priority line with slack leave a contested early departure to an
-urgent line behind it in the order, which plain priority order cannot.
+`plan_routes` routes at zero prices; `whatif` passes the base plan's prices.
 """
 
 from __future__ import annotations
@@ -56,8 +56,16 @@ class Routing:
     rounds: int = 0
 
 
-def priority_order(a: Arrays, lines: IntArray, lateness_eur: float) -> IntArray:
+def priority_order(
+    a: Arrays, lines: IntArray, lateness_eur: float, boost: FloatArray | None = None
+) -> IntArray:
+    """Lines by lateness price per tonne (then needed-by); with `boost`, lines with a larger
+    boost first (see `solve._passes`)."""
     density = lateness_eur * a.priority[lines] / a.mass[lines]
+    if boost is not None:
+        order = np.lexsort((lines, a.needed[lines], -density, -boost[lines]))
+        ranked: IntArray = lines[order]
+        return ranked
     # Measured on bench M against: needed-by first (EDF), slack discounted by weight,
     # weight per unit with heavy units first, outsize first — all gave more lateness.
     order = np.lexsort((lines, a.needed[lines], -density))
@@ -112,6 +120,7 @@ def route(
     lateness_eur: float,
     chunk: int,
     deadline: float,
+    boost: FloatArray | None = None,
 ) -> Routing:
     """Route `remaining` units per line on `res` (both updated in place)."""
     out = Routing()
@@ -166,21 +175,21 @@ def route(
             tree.arr = np.zeros((0, 0, 0))  # only pred/last are needed from here on
             trees.append(tree)
         routed = 0
-        for ln in priority_order(a, active, lateness_eur):
+        for ln in priority_order(a, active, lateness_eur, boost):
             line = int(ln)
             if arrival[line] < 0:
                 if mode == "min" and has_path[line] and not starving[line]:
                     starving[line] = True  # may still fit in a row of its own unit mass
                     continue
-                reason = (
-                    UnroutedReason.NO_CAPACITY if has_path[line] else UnroutedReason.NO_PATH
-                )
+                reason = UnroutedReason.NO_CAPACITY if has_path[line] else UnroutedReason.NO_PATH
                 out.unrouted[line] = (int(remaining[line]), reason)
                 remaining[line] = 0
                 continue
             r = int(rows.line_row[line])
             tree = trees[r // chunk]
-            legs = read_path(a, tree, r - (r // chunk) * chunk, int(a.dest[line]), int(arrival[line]))
+            legs = read_path(
+                a, tree, r - (r // chunk) * chunk, int(a.dest[line]), int(arrival[line])
+            )
             units, touches = units_along(a, res, line, legs, int(remaining[line]))
             if units <= 0:
                 starving[line] = True  # next round: a row of its own unit mass

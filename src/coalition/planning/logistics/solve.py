@@ -23,8 +23,8 @@ import numpy as np
 from .bound import FlowBound, flow_bound
 from .lagrange import Evaluation, Multipliers, Rows, evaluate, make_rows
 from .model import (
-    FloatArray,
     Eta,
+    FloatArray,
     Leg,
     Line,
     Network,
@@ -76,16 +76,7 @@ def plan_routes(
         ev.unit_value[heavy] = own.unit_value[heavy]
         ev.value = float(a.qty @ ev.unit_value)
     bound_job = _start_bound(a, le, pen, ev.has_path)
-    routing = route(
-        a,
-        a.qty.copy(),
-        Residual.full(a),
-        lam,
-        ev.has_path,
-        lateness_eur=le,
-        chunk=p.rows_per_chunk,
-        deadline=deadline - 0.05 * p.time_limit_s,
-    )
+    routing, passes = _passes(a, lam, ev.has_path, p, deadline)
     found = _finish_bound(bound_job, deadline)
     bound = ev.value
     notes: list[str] = []
@@ -99,7 +90,7 @@ def plan_routes(
         a,
         routing,
         bound=bound,
-        iterations=routing.rounds,
+        iterations=passes,
         seconds=time.monotonic() - started,
         parameters=p,
         multipliers=lam,
@@ -147,6 +138,56 @@ def _finish_bound(job: _Job, deadline: float) -> FlowBound | None:
             proc.terminate()
             proc.join()
     return found
+
+
+def _passes(
+    a: Arrays, lam: Multipliers, has_path: np.ndarray, p: Parameters, deadline: float
+) -> tuple[Routing, int]:
+    """Route, then route again with the lines that came out late moved up the order
+    ("squeaky wheel"): each pass adds a line's days late to its boost, lines with more boost go
+    first. Passes go on while another fits in the time left; the best plan is kept."""
+    le, pen = p.lateness_eur, p.penalty_days()
+    stop = deadline - 0.05 * p.time_limit_s
+    boost = np.zeros(a.origin.size)
+    best: Routing | None = None
+    upper = np.inf
+    passes, took = 0, 0.0
+    while True:
+        t0 = time.monotonic()
+        routing = route(
+            a,
+            a.qty.copy(),
+            Residual.full(a),
+            lam,
+            has_path,
+            lateness_eur=le,
+            chunk=p.rows_per_chunk,
+            deadline=stop,
+            boost=boost if passes else None,
+        )
+        passes += 1
+        took = max(took, time.monotonic() - t0)
+        wl, cost = routing_objective(a, routing, le, pen)
+        if best is None or le * wl + cost < upper:
+            best, upper = routing, le * wl + cost
+        if passes >= p.max_passes or time.monotonic() + 1.2 * took > stop:
+            break
+        late = _days_late(a, routing)
+        if not late.any():
+            break
+        boost += late
+    return best, passes
+
+
+def _days_late(a: Arrays, routing: Routing) -> FloatArray:
+    late = np.zeros(a.origin.size)
+    for (line, legs), _ in routing.shipments.items():
+        arrival = legs[-1][2] if legs else int(a.release[line])
+        late[line] = max(late[line], arrival - int(a.needed[line]))
+    for line, (_, reason) in routing.unrouted.items():
+        if reason is UnroutedReason.NO_CAPACITY:
+            late[line] = max(late[line], a.T - int(a.needed[line]))
+    return np.maximum(late, 0.0)
 
 
 def _smallest_room(a: Arrays) -> float:
@@ -205,7 +246,9 @@ def assemble(
         for ln, (units, reason) in sorted(routing.unrouted.items())
         if units > 0
     )
-    lateness, cost = routing_objective(a, routing, parameters.lateness_eur, parameters.penalty_days())
+    lateness, cost = routing_objective(
+        a, routing, parameters.lateness_eur, parameters.penalty_days()
+    )
     lane_t, lane_o, node_t = _usage(a, routing)
     objective = parameters.lateness_eur * lateness + cost
     gap = _gap(objective, bound)

@@ -90,7 +90,6 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
     problems: list[str] = []
     T = plan.horizon_days
     lanes = {e.id: e for e in network.lanes}
-    nodes = {n.id: n for n in network.nodes}
     line_by = {ln.id: ln for ln in lines}
     closed = _closed(network)
     routed: dict[str, int] = {}
@@ -111,7 +110,9 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
                 problems.append(f"line {s.line}: unknown lane {leg.lane}")
                 break
             if lane.origin != where:
-                problems.append(f"line {s.line}: leg on {lane.id} departs {lane.origin}, goods at {where}")
+                problems.append(
+                    f"line {s.line}: leg on {lane.id} departs {lane.origin}, goods at {where}"
+                )
             if leg.departure_day < ready:
                 problems.append(
                     f"line {s.line}: leg on {lane.id} departs day {leg.departure_day} before the "
@@ -119,12 +120,14 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
                 )
             if leg.arrival_day != leg.departure_day + lane.transit_days:
                 problems.append(f"line {s.line}: leg on {lane.id} does not take its transit time")
-            if not (0 <= leg.departure_day and leg.arrival_day < T):
+            if not (leg.departure_day >= 0 and leg.arrival_day < T):
                 problems.append(f"line {s.line}: leg on {lane.id} outside the horizon of {T} days")
             if _is_closed(closed, lane.id, leg.departure_day):
                 problems.append(f"line {s.line}: lane {lane.id} closed on day {leg.departure_day}")
             if _is_closed(closed, lane.origin, leg.departure_day):
-                problems.append(f"line {s.line}: node {lane.origin} closed on day {leg.departure_day}")
+                problems.append(
+                    f"line {s.line}: node {lane.origin} closed on day {leg.departure_day}"
+                )
             if _is_closed(closed, lane.destination, leg.arrival_day):
                 problems.append(
                     f"line {s.line}: node {lane.destination} closed on day {leg.arrival_day}"
@@ -154,7 +157,9 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
     use = usage_of(network, T, lines, plan.shipments)
     lane_list = list(network.lanes)
     for i, lane in enumerate(lane_list):
-        over = np.flatnonzero(use.lane_tonnes[i] > lane.capacity_t_per_day + _tol(lane.capacity_t_per_day))
+        over = np.flatnonzero(
+            use.lane_tonnes[i] > lane.capacity_t_per_day + _tol(lane.capacity_t_per_day)
+        )
         for d in over[:3]:
             problems.append(
                 f"lane {lane.id} day {d}: {use.lane_tonnes[i, d]:.6g} t over its "
@@ -170,7 +175,9 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
         cap = node.handling_t_per_day
         over = np.flatnonzero(use.node_tonnes[j] > cap + _tol(cap))
         for d in over[:3]:
-            problems.append(f"node {node.id} day {d}: handles {use.node_tonnes[j, d]:.6g} t over {cap:.6g} t")
+            problems.append(
+                f"node {node.id} day {d}: handles {use.node_tonnes[j, d]:.6g} t over {cap:.6g} t"
+            )
         if node.id in closed:
             for d in np.flatnonzero(use.node_tonnes[j] > TOLERANCE):
                 if _is_closed(closed, node.id, int(d)):
@@ -185,14 +192,22 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
             lateness += u.units * ln.priority * max(0, T - 1 + penalty_days - ln.needed_by_day)
     objective = p.lateness_eur * lateness + use.cost
     if abs(lateness - plan.weighted_lateness) > _tol(lateness):
-        problems.append(f"weighted lateness is {lateness:.9g}, the plan says {plan.weighted_lateness:.9g}")
+        problems.append(
+            f"weighted lateness is {lateness:.9g}, the plan says {plan.weighted_lateness:.9g}"
+        )
     if abs(use.cost - plan.cost) > _tol(use.cost):
         problems.append(f"cost is {use.cost:.9g}, the plan says {plan.cost:.9g}")
     if abs(objective - plan.objective) > _tol(objective):
         problems.append(f"objective is {objective:.9g}, the plan says {plan.objective:.9g}")
     if plan.lower_bound > objective + _tol(objective):
-        problems.append(f"bound {plan.lower_bound:.9g} lies above the plan's objective {objective:.9g}")
-    expected_gap = 0.0 if objective <= plan.lower_bound else (objective - plan.lower_bound) / max(abs(objective), 1e-9)
+        problems.append(
+            f"bound {plan.lower_bound:.9g} lies above the plan's objective {objective:.9g}"
+        )
+    expected_gap = (
+        0.0
+        if objective <= plan.lower_bound
+        else (objective - plan.lower_bound) / max(abs(objective), 1e-9)
+    )
     if abs(expected_gap - plan.gap) > 1e-9:
         problems.append(f"gap is {expected_gap:.6g}, the plan says {plan.gap:.6g}")
     for name, mine, theirs in (
@@ -211,5 +226,7 @@ def verify(network: Network, lines: Sequence[Line], plan: RoutePlan) -> list[str
         if e is None:
             problems.append(f"line {ln.id}: no ETA")
         elif e.last_arrival_day != last.get(ln.id):
-            problems.append(f"line {ln.id}: ETA {e.last_arrival_day}, last unit arrives {last.get(ln.id)}")
+            problems.append(
+                f"line {ln.id}: ETA {e.last_arrival_day}, last unit arrives {last.get(ln.id)}"
+            )
     return problems

@@ -133,10 +133,20 @@ def _delta(base: RoutePlan, plan: RoutePlan, lines: Sequence[Line], rerouted: li
     delayed = []
     for e in plan.etas:
         o = old[e.line]
-        before = never if o.unrouted_units else (o.last_arrival_day if o.last_arrival_day is not None else never)
-        after = never if e.unrouted_units else (e.last_arrival_day if e.last_arrival_day is not None else never)
+        before = (
+            never
+            if o.unrouted_units
+            else (o.last_arrival_day if o.last_arrival_day is not None else never)
+        )
+        after = (
+            never
+            if e.unrouted_units
+            else (e.last_arrival_day if e.last_arrival_day is not None else never)
+        )
         if after > before:
-            delayed.append(LineDelay(e.line, o.last_arrival_day, e.last_arrival_day, after - before))
+            delayed.append(
+                LineDelay(e.line, o.last_arrival_day, e.last_arrival_day, after - before)
+            )
     old_late, new_late = _late_units(base, lines), _late_units(plan, lines)
     newly_late = {
         lid: n - old_late.get(lid, 0) for lid, n in new_late.items() if n > old_late.get(lid, 0)
@@ -159,6 +169,3 @@ def _delta(base: RoutePlan, plan: RoutePlan, lines: Sequence[Line], rerouted: li
         newly_saturated_lanes=tuple((plan.lane_ids[i], int(d)) for i, d in new_lanes),
         newly_saturated_nodes=tuple((plan.node_ids[i], int(d)) for i, d in new_nodes),
     )
-
-
-
