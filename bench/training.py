@@ -103,10 +103,11 @@ def generate(
             continue
         weights = rng.uniform(0.6, 1.4, per[c])
         seats = np.maximum(1, np.round(ratio * demand[c] * weights / weights.sum()))
-        level_start = 0 if c < n_basic else (8 if c < n_basic + n_mid else 16)
-        starts = np.sort(rng.integers(level_start, 96, per[c]))
+        # staggered by level so that most chains fit: basic courses early, level 3 late
+        low, high = (0, 50) if c < n_basic else ((10, 75) if c < n_basic + n_mid else (22, 96))
+        starts = np.sort(rng.integers(low, high, per[c]))
         for j in range(per[c]):
-            langs = frozenset({"uk"}) if rng.random() < 0.2 else frozenset()
+            langs = frozenset({"uk"}) if rng.random() < 0.1 else frozenset()
             intake_rows.append(
                 Intake(
                     f"I{c:02d}-{j:02d}",

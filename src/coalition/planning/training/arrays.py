@@ -31,6 +31,13 @@ class Signature:
     cohorts: IntArray  # cohort indices sharing it
     missing_course: int  # a chain course with no eligible intake (-1: none)
 
+    @property
+    def finish_starts(self) -> IntArray:
+        """First schedule of each finish week (schedules are sorted by finish)."""
+        if self.finish.size == 0:
+            return np.zeros(0, dtype=np.int64)
+        return np.flatnonzero(np.r_[True, self.finish[1:] != self.finish[:-1]])
+
 
 @dataclass(frozen=True)
 class Arrays:

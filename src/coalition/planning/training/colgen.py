@@ -62,17 +62,32 @@ def price(a: Arrays, pi: FloatArray) -> tuple[FloatArray, IntArray, FloatArray]:
         if n_sched == 0:
             continue
         seat_price = pi[sig.schedules].sum(axis=1) if sig.schedules.shape[1] else np.zeros(1)
-        step = max(1, CHUNK // n_sched)
+        # The late cost depends on the finish week only: per finish week, only the schedule
+        # with the least seat price can be a cohort's best (exact, and far fewer columns).
+        starts = sig.finish_starts
+        cheapest = np.minimum.reduceat(seat_price, starts)
+        where = _argmin_segments(seat_price, starts, cheapest)
+        finish = sig.finish[starts]
+        step = max(1, CHUNK // starts.size)
         for lo in range(0, sig.cohorts.size, step):
             ks = sig.cohorts[lo : lo + step]
-            c = a.weight[ks, None] * np.maximum(sig.finish[None, :] - a.eta[ks, None], 0)
-            total = c + a.size[ks, None] * seat_price[None, :]
+            c = a.weight[ks, None] * np.maximum(finish[None, :] - a.eta[ks, None], 0)
+            total = c + a.size[ks, None] * cheapest[None, :]
             j = np.argmin(total, axis=1)
             rows = np.arange(ks.size)
             best[ks] = total[rows, j]
-            arg[ks] = j
+            arg[ks] = where[j]
             late[ks] = c[rows, j]
     return best, arg, late
+
+
+def _argmin_segments(values: FloatArray, starts: IntArray, minima: FloatArray) -> IntArray:
+    """Index of the first minimum of each segment values[starts[n]:starts[n+1]]."""
+    segment = np.repeat(np.arange(starts.size), np.diff(np.append(starts, values.size)))
+    hit = np.flatnonzero(values <= minima[segment])
+    first = np.full(starts.size, values.size, dtype=np.int64)
+    np.minimum.at(first, segment[hit], hit)
+    return first
 
 
 def lagrangian_bound(a: Arrays, pi: FloatArray) -> float:
@@ -82,10 +97,63 @@ def lagrangian_bound(a: Arrays, pi: FloatArray) -> float:
 
 @dataclass
 class Columns:
-    cohort: list[int] = field(default_factory=list)
+    """Master columns: class `group` sends trainees along schedule `schedule`."""
+
+    group: list[int] = field(default_factory=list)
     schedule: list[int] = field(default_factory=list)
-    cost: list[float] = field(default_factory=list)
     keys: set[tuple[int, int]] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Classes:
+    """Cohorts with the same signature and line: their costs per trainee are equal (weight =
+    priority weight × size / crew size), so the LP over classes, with Σ trainees as the class
+    capacity, has the same value as the LP over cohorts (split any class solution among its
+    cohorts in proportion to size)."""
+
+    of_cohort: IntArray
+    signature: IntArray
+    trainees: FloatArray
+    per_trainee: FloatArray  # cost per trainee-week late
+    eta: IntArray
+    unscheduled: FloatArray  # cost per trainee of leaving out
+    members: list[IntArray]
+
+
+def build_classes(a: Arrays) -> Classes:
+    keys = np.stack([a.cohort_signature, a.cohort_line], axis=1)
+    uniq, of_cohort = np.unique(keys, axis=0, return_inverse=True)
+    of_cohort = of_cohort.ravel()
+    first = np.zeros(uniq.shape[0], dtype=np.int64)
+    first[of_cohort[::-1]] = np.arange(of_cohort.size)[::-1]
+    order = np.argsort(of_cohort, kind="stable")
+    bounds = np.searchsorted(of_cohort[order], np.arange(uniq.shape[0] + 1))
+    return Classes(
+        of_cohort=of_cohort,
+        signature=uniq[:, 0],
+        trainees=np.bincount(of_cohort, a.size, uniq.shape[0]),
+        per_trainee=a.weight[first] / a.size[first],
+        eta=a.eta[first],
+        unscheduled=a.unscheduled_cost[first] / a.size[first],
+        members=[order[bounds[g] : bounds[g + 1]] for g in range(uniq.shape[0])],
+    )
+
+
+def price_classes(
+    a: Arrays, cl: Classes, pi: FloatArray
+) -> tuple[FloatArray, IntArray]:
+    """Per class: the least cost per trainee (late cost + seat prices) and its schedule."""
+    best = np.full(cl.signature.size, np.inf)
+    arg = np.full(cl.signature.size, -1, dtype=np.int64)
+    for g in range(cl.signature.size):
+        sig = a.signatures[cl.signature[g]]
+        if sig.schedules.shape[0] == 0:
+            continue
+        seat_price = pi[sig.schedules].sum(axis=1) if sig.schedules.shape[1] else np.zeros(1)
+        total = cl.per_trainee[g] * np.maximum(sig.finish - cl.eta[g], 0) + seat_price
+        j = int(np.argmin(total))
+        best[g], arg[g] = total[j], j
+    return best, arg
 
 
 @dataclass
@@ -93,229 +161,217 @@ class MasterResult:
     bound: float
     lp_value: float
     pi: FloatArray
+    classes: Classes
     columns: Columns
     lp_values: FloatArray
     rounds: int
     converged: bool
-    log: list[str]
 
 
 class Master:
-    """The restricted master LP in HiGHS; columns are added a round at a time in one call."""
+    """The restricted master LP over classes in HiGHS; a round's columns go in one call."""
 
-    def __init__(self, a: Arrays, time_limit: float) -> None:
-        self.a = a
-        k, i = len(a.cohort_ids), len(a.intake_ids)
-        self.k, self.i = k, i
-        self.h = quiet_highs(time_limit)
-        h = self.h
+    def __init__(self, a: Arrays, cl: Classes) -> None:
+        self.a, self.cl = a, cl
+        self.g, self.i = cl.signature.size, len(a.intake_ids)
+        self.h = quiet_highs(1e9)
         inf = highspy.kHighsInf
-        h.addRows(
-            k + i,
-            np.full(k + i, -inf),
-            np.concatenate([np.ones(k), a.seats]),
+        self.h.addRows(
+            self.g + self.i,
+            np.full(self.g + self.i, -inf),
+            np.concatenate([cl.trainees, a.seats]),
             0,
             np.zeros(0, dtype=np.int32),
             np.zeros(0, dtype=np.int32),
             np.zeros(0),
         )
         self.columns = Columns()
+        self.last_status = ""
+        self.last_seconds = 0.0
 
-    def add(self, cohorts: IntArray, schedules: IntArray, costs: FloatArray) -> int:
-        a, cols = self.a, self.columns
+    def add(self, groups: IntArray, schedules: IntArray) -> int:
+        a, cl, cols = self.a, self.cl, self.columns
         keep = [
-            n
-            for n, (k, p) in enumerate(zip(cohorts.tolist(), schedules.tolist(), strict=True))
-            if (k, p) not in cols.keys
+            (g, p)
+            for g, p in zip(groups.tolist(), schedules.tolist(), strict=True)
+            if (g, p) not in cols.keys
         ]
         if not keep:
             return 0
-        starts, index, value = [], [], []
+        starts, index, cost = [], [], []
         nnz = 0
-        for n in keep:
-            k, p = int(cohorts[n]), int(schedules[n])
-            sig = a.signatures[a.cohort_signature[k]]
+        for g, p in keep:
+            sig = a.signatures[cl.signature[g]]
             intakes = sig.schedules[p]
             starts.append(nnz)
-            index.append(np.concatenate([[k], self.k + intakes]))
-            value.append(np.concatenate([[1.0], np.full(intakes.size, a.size[k])]))
+            index.append(np.concatenate([[g], self.g + intakes]))
             nnz += 1 + intakes.size
-            cols.keys.add((k, p))
-            cols.cohort.append(k)
+            cost.append(
+                cl.per_trainee[g] * max(int(sig.finish[p]) - int(cl.eta[g]), 0)
+                - cl.unscheduled[g]
+            )
+            cols.keys.add((g, p))
+            cols.group.append(g)
             cols.schedule.append(p)
-            cols.cost.append(float(costs[n]))
-        c = np.array([cols.cost[-len(keep) + m] for m in range(len(keep))])
-        u = a.unscheduled_cost[np.array([cols.cohort[-len(keep) + m] for m in range(len(keep))])]
         self.h.addCols(
             len(keep),
-            c - u,
+            np.array(cost),
             np.zeros(len(keep)),
-            np.ones(len(keep)),
+            np.full(len(keep), highspy.kHighsInf),
             nnz,
             np.array(starts, dtype=np.int32),
             np.concatenate(index).astype(np.int32),
-            np.concatenate(value),
+            np.ones(nnz),
         )
         return len(keep)
 
     def solve_lp(self, time_limit: float) -> tuple[float, FloatArray, FloatArray, FloatArray]:
         h = self.h
-        h.setOptionValue("time_limit", max(time_limit, 0.01))
+        # HiGHS measures its time limit on the instance's clock, which runs across calls
+        h.setOptionValue("time_limit", h.getRunTime() + max(time_limit, 0.01))
+        t = time.perf_counter()
         h.run()
+        self.last_status = str(h.getModelStatus())
+        self.last_seconds = time.perf_counter() - t
         sol = h.getSolution()
         y = np.asarray(sol.row_dual)
-        sigma = np.maximum(-y[: self.k], 0.0)
-        pi = np.maximum(-y[self.k :], 0.0)
+        sigma = np.maximum(-y[: self.g], 0.0)
+        pi = np.maximum(-y[self.g :], 0.0)
         value = float(h.getInfo().objective_function_value) + float(self.a.unscheduled_cost.sum())
         return value, sigma, pi, np.asarray(sol.col_value)
 
 
 def column_generation(
     a: Arrays, seeds: list[IntArray], deadline: float, log: list[str]
-) -> tuple[Master, MasterResult]:
+) -> MasterResult:
     """Seeds: (K,) schedule indices per cohort (-1 none) to start the master with."""
-    master = Master(a, max(deadline - time.perf_counter(), 0.01))
+    cl = build_classes(a)
+    master = Master(a, cl)
     for seed in seeds:
         ks = np.flatnonzero(seed >= 0)
-        costs = np.array(
-            [
-                a.late_cost(int(k), a.signatures[a.cohort_signature[k]].finish[seed[k] : seed[k] + 1])[0]
-                for k in ks
-            ]
-        )
-        master.add(ks, seed[ks], costs)
+        master.add(cl.of_cohort[ks], seed[ks])
     bound = -np.inf
     best_pi = np.zeros(len(a.intake_ids))
     lp_value = np.inf
-    pi = best_pi
     converged = False
     rounds = 0
     lp_values = np.zeros(0)
     while time.perf_counter() < deadline:
         rounds += 1
         lp_value, sigma, pi_lp, lp_values = master.solve_lp(deadline - time.perf_counter())
-        # Wentges smoothing: price at a point between the best-bound duals and the LP's.
-        pi = pi_lp if rounds <= 2 else 0.5 * best_pi + 0.5 * pi_lp
-        for attempt in range(2):
-            best, arg, late = price(a, pi)
-            value = float(np.minimum(a.unscheduled_cost, best).sum() - pi @ a.seats)
-            if value > bound:
-                bound, best_pi = value, pi.copy()
-            rc = best - a.unscheduled_cost + sigma + np.where(np.isfinite(best), 0.0, 0.0)
-            # reduced cost at the LP duals decides a column; priced at smoothed duals it is
-            # recomputed at the LP duals below
-            new = np.flatnonzero((arg >= 0) & np.isfinite(best))
-            if new.size:
-                sched = arg[new]
-                rc_lp = (
-                    late[new]
-                    + a.size[new] * _schedule_price(a, new, sched, pi_lp)
-                    - a.unscheduled_cost[new]
-                    + sigma[new]
-                )
-                take = rc_lp < -1e-7
-                added = master.add(new[take], sched[take], late[new][take])
-            else:
-                added = 0
-            if added or attempt == 1 or pi is pi_lp:
-                break
-            pi = pi_lp  # smoothing found nothing: price at the LP duals (a mis-price)
-        del rc
-        log.append(f"round {rounds}: lp {lp_value:.3f} bound {bound:.3f} added {added}")
+        if master.last_status != "HighsModelStatus.kOptimal":
+            break
+        best, arg = price_classes(a, cl, pi_lp)
+        value = float(cl.trainees @ np.minimum(cl.unscheduled, best) - pi_lp @ a.seats)
+        if value > bound:
+            bound, best_pi = value, pi_lp.copy()
+        take = (arg >= 0) & (best - cl.unscheduled + sigma < -1e-9)
+        added = master.add(np.flatnonzero(take), arg[take])
+        log.append(
+            f"round {rounds}: lp {lp_value:.3f} ({master.last_seconds:.2f} s) "
+            f"bound {bound:.3f} added {added}"
+        )
         if added == 0:
             converged = True
-            bound = max(bound, lagrangian_bound(a, pi_lp))
             break
-        if lp_value - bound <= 1e-6 * max(1.0, abs(lp_value)):
+        if lp_value - bound <= 1e-7 * max(1.0, abs(lp_value)):
             converged = True
             break
-    result = MasterResult(
+    return MasterResult(
         bound=bound,
         lp_value=lp_value,
         pi=best_pi,
+        classes=cl,
         columns=master.columns,
         lp_values=lp_values,
         rounds=rounds,
         converged=converged,
-        log=log,
     )
-    return master, result
 
 
-def _schedule_price(a: Arrays, ks: IntArray, sched: IntArray, pi: FloatArray) -> FloatArray:
-    out = np.zeros(ks.size)
-    for n, (k, p) in enumerate(zip(ks.tolist(), sched.tolist(), strict=True)):
-        out[n] = pi[a.signatures[a.cohort_signature[k]].schedules[p]].sum()
-    return out
-
-
-def repair(
-    a: Arrays, columns: Columns, values: FloatArray, pi: FloatArray
-) -> IntArray:
-    """A feasible assignment from master LP values: columns by value (largest first) while
-    their seats fit, then every cohort left takes its cheapest schedule that still fits
-    (cost plus a small seat-price tie-break), highest cost-of-waiting first."""
-    k_total = len(a.cohort_ids)
-    chosen = np.full(k_total, -1, dtype=np.int64)
+def repair(a: Arrays, result: MasterResult) -> IntArray:
+    """A feasible assignment from the class LP: each column's trainees go to its class's
+    cohorts (largest first) while seats fit, then every cohort left takes its cheapest
+    schedule that still fits (seat prices break ties), highest cost of waiting first."""
+    cl, cols = result.classes, result.columns
+    chosen = np.full(len(a.cohort_ids), -1, dtype=np.int64)
     seats = a.seats.copy()
-    col_k = np.array(columns.cohort, dtype=np.int64)
-    col_p = np.array(columns.schedule, dtype=np.int64)
-    v = values[: col_k.size]
-    order = np.lexsort((-a.weight[col_k], -v))
-    for n in order:
-        if v[n] < 0.5:
+    col_g = np.array(cols.group, dtype=np.int64)
+    col_p = np.array(cols.schedule, dtype=np.int64)
+    y = result.lp_values[: col_g.size]
+    for n in np.argsort(-y, kind="stable"):
+        if y[n] <= 1e-9:
             break
-        k = col_k[n]
-        if chosen[k] >= 0:
-            continue
-        intakes = a.signatures[a.cohort_signature[k]].schedules[col_p[n]]
-        if np.all(seats[intakes] >= a.size[k]):
-            seats[intakes] -= a.size[k]
-            chosen[k] = col_p[n]
+        g, cap = col_g[n], y[n]
+        intakes = a.signatures[cl.signature[g]].schedules[col_p[n]]
+        members = cl.members[g]
+        for k in members[np.argsort(-a.size[members], kind="stable")]:
+            if chosen[k] >= 0 or a.size[k] > cap + 0.5 * a.size[k]:
+                continue
+            if np.all(seats[intakes] >= a.size[k]):
+                seats[intakes] -= a.size[k]
+                chosen[k] = col_p[n]
+                cap -= a.size[k]
     left = np.flatnonzero(chosen < 0)
-    left = left[np.argsort(-a.weight[left], kind="stable")]
-    for k in left:
+    for k in left[np.argsort(-a.weight[left] / a.size[left], kind="stable")]:
         sig = a.signatures[a.cohort_signature[k]]
         if sig.schedules.shape[0] == 0:
             continue
-        fits = seats[sig.schedules].min(axis=1) >= a.size[k] if sig.schedules.shape[1] else np.ones(1, dtype=bool)
+        if sig.schedules.shape[1] == 0:
+            chosen[k] = 0
+            continue
+        fits = seats[sig.schedules].min(axis=1) >= a.size[k]
         if not fits.any():
             continue
-        cost = a.late_cost(int(k), sig.finish) + 1e-3 * a.size[k] * pi[sig.schedules].sum(axis=1)
-        cost = np.where(fits, cost, np.inf)
-        p = int(np.argmin(cost))
-        if a.late_cost(int(k), sig.finish[p : p + 1])[0] >= a.unscheduled_cost[k] and sig.finish.size:
-            pass
+        cost = a.late_cost(int(k), sig.finish) + 1e-3 * a.size[k] * result.pi[sig.schedules].sum(
+            axis=1
+        )
+        p = int(np.argmin(np.where(fits, cost, np.inf)))
         seats[sig.schedules[p]] -= a.size[k]
         chosen[k] = p
     return chosen
 
 
 def master_mip(
-    a: Arrays, columns: Columns, start: IntArray, time_limit: float, gap: float
+    a: Arrays, result: MasterResult, start: IntArray, time_limit: float, gap: float
 ) -> IntArray | None:
-    """The master over the generated columns with λ binary, started from `start` (schedule
-    index per cohort). Its own bound is only for these columns and is not reported."""
-    h = quiet_highs(time_limit)
+    """Binary x_kp for every cohort k and every schedule p generated for its class (and the
+    start's), started from `start`. Its own bound covers these columns only: not reported."""
+    cl = result.classes
+    per_class: list[set[int]] = [set() for _ in range(cl.signature.size)]
+    for g, p in zip(result.columns.group, result.columns.schedule, strict=True):
+        per_class[g].add(p)
+    col_k: list[int] = []
+    col_p: list[int] = []
+    for g, members in enumerate(cl.members):
+        ps = sorted(per_class[g])
+        for k in members.tolist():
+            extra = [int(start[k])] if start[k] >= 0 and start[k] not in per_class[g] else []
+            for p in ps + extra:
+                col_k.append(k)
+                col_p.append(p)
+    k_arr = np.array(col_k, dtype=np.int64)
+    p_arr = np.array(col_p, dtype=np.int64)
+    n_cols = k_arr.size
     k_total, i_total = len(a.cohort_ids), len(a.intake_ids)
-    col_k = np.array(columns.cohort, dtype=np.int64)
-    col_p = np.array(columns.schedule, dtype=np.int64)
-    n_cols = col_k.size
-    # every column of the start must be present
     lengths = np.array(
         [a.signatures[a.cohort_signature[k]].schedules.shape[1] for k in col_k], dtype=np.int64
     )
-    starts = np.concatenate([[0], np.cumsum(1 + lengths)[:-1]]).astype(np.int32)
+    starts = np.concatenate([[0], np.cumsum(1 + lengths)]).astype(np.int32)
     index = np.concatenate(
         [
             np.concatenate([[k], k_total + a.signatures[a.cohort_signature[k]].schedules[p]])
-            for k, p in zip(col_k.tolist(), col_p.tolist(), strict=True)
+            for k, p in zip(col_k, col_p, strict=True)
         ]
     ).astype(np.int32)
     value = np.concatenate(
         [np.concatenate([[1.0], np.full(m, a.size[k])]) for k, m in zip(col_k, lengths, strict=True)]
     )
-    cost = np.array(columns.cost) - a.unscheduled_cost[col_k]
+    finish = np.array(
+        [a.signatures[a.cohort_signature[k]].finish[p] for k, p in zip(col_k, col_p, strict=True)]
+    )
+    cost = a.weight[k_arr] * np.maximum(finish - a.eta[k_arr], 0) - a.unscheduled_cost[k_arr]
+    h = quiet_highs(time_limit)
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = k_total + i_total
@@ -325,27 +381,22 @@ def master_mip(
     lp.row_lower_ = np.full(k_total + i_total, -highspy.kHighsInf)
     lp.row_upper_ = np.concatenate([np.ones(k_total), a.seats])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    lp.a_matrix_.start_ = np.concatenate([starts, [index.size]]).astype(np.int32)
+    lp.a_matrix_.start_ = starts
     lp.a_matrix_.index_ = index
     lp.a_matrix_.value_ = value
     lp.integrality_ = [highspy.HighsVarType.kInteger] * n_cols
     h.passModel(lp)
     h.setOptionValue("mip_rel_gap", gap)
-    position = {(k, p): n for n, (k, p) in enumerate(zip(col_k.tolist(), col_p.tolist(), strict=True))}
-    x0 = np.zeros(n_cols)
-    for k in np.flatnonzero(start >= 0):
-        n = position.get((int(k), int(start[k])))
-        if n is not None:
-            x0[n] = 1.0
+    x0 = ((start[k_arr] == p_arr) & (start[k_arr] >= 0)).astype(np.float64)
     sol = highspy.HighsSolution()
     sol.col_value = list(x0)
     sol.value_valid = True
     h.setSolution(sol)
     h.run()
-    if h.getInfo().primal_solution_status != 2:  # kSolutionStatusFeasible
+    if h.getInfo().primal_solution_status != 2:  # a feasible point exists
         return None
     x = np.asarray(h.getSolution().col_value)
     out = np.full(k_total, -1, dtype=np.int64)
     on = np.flatnonzero(x > 0.5)
-    out[col_k[on]] = col_p[on]
+    out[k_arr[on]] = p_arr[on]
     return out

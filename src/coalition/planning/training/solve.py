@@ -54,30 +54,21 @@ def schedule(problem: Problem, time_limit: float = 30.0) -> TrainingPlan:
     if len(a.cohort_ids) and len(a.intake_ids):
         t = time.perf_counter()
         cg_deadline = t + CG_SHARE * max(deadline - RESERVE_S - t, 0.0)
-        master, result = column_generation(a, [base], cg_deadline, log)
+        result = column_generation(a, [base], cg_deadline, log)
         bound = result.bound
         seconds["column_generation"] = time.perf_counter() - t
         log.append(
-            f"column generation: {result.rounds} rounds, {len(result.columns.cohort)} columns, "
+            f"column generation: {result.rounds} rounds, {len(result.columns.group)} columns, "
             f"converged={result.converged}, lp {result.lp_value:.3f}, bound {bound:.3f}"
         )
         t = time.perf_counter()
-        fixed = repair(a, result.columns, result.lp_values, result.pi)
-        candidates.append(fixed)
+        candidates.append(repair(a, result))
         seconds["repair"] = time.perf_counter() - t
         best_start = min(candidates, key=lambda c: assignment_cost(a, c))
-        # the start must be a set of master columns
-        master.add(
-            np.flatnonzero(best_start >= 0),
-            best_start[best_start >= 0],
-            per_cohort_cost(a, best_start)[best_start >= 0],
-        )
         t = time.perf_counter()
         remaining = deadline - RESERVE_S - t
         if remaining > 0.2:
-            mip = master_mip(
-                a, master.columns, best_start, remaining, problem.parameters.mip_gap
-            )
+            mip = master_mip(a, result, best_start, remaining, problem.parameters.mip_gap)
             if mip is not None:
                 candidates.append(mip)
         seconds["master_mip"] = time.perf_counter() - t
