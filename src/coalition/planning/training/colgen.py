@@ -333,7 +333,7 @@ def repair(a: Arrays, result: MasterResult) -> IntArray:
 
 
 def master_mip(
-    a: Arrays, result: MasterResult, start: IntArray, time_limit: float, gap: float
+    a: Arrays, result: MasterResult, start: IntArray, deadline: float, gap: float
 ) -> IntArray | None:
     """Binary x_kp for every cohort k and every schedule p generated for its class (and the
     start's), started from `start`. Its own bound covers these columns only: not reported."""
@@ -371,7 +371,7 @@ def master_mip(
         [a.signatures[a.cohort_signature[k]].finish[p] for k, p in zip(col_k, col_p, strict=True)]
     )
     cost = a.weight[k_arr] * np.maximum(finish - a.eta[k_arr], 0) - a.unscheduled_cost[k_arr]
-    h = quiet_highs(time_limit)
+    h = quiet_highs(1e9)
     lp = highspy.HighsLp()
     lp.num_col_ = n_cols
     lp.num_row_ = k_total + i_total
@@ -392,6 +392,10 @@ def master_mip(
     sol.col_value = list(x0)
     sol.value_valid = True
     h.setSolution(sol)
+    remaining = deadline - time.perf_counter()
+    if remaining < 0.1:
+        return None
+    h.setOptionValue("time_limit", remaining)
     h.run()
     if h.getInfo().primal_solution_status != 2:  # a feasible point exists
         return None

@@ -16,7 +16,7 @@ from .verify import verify
 
 # Of the time limit: column generation gets this share, then the master MIP until the reserve.
 CG_SHARE = 0.5
-RESERVE_S = 1.0
+RESERVE_S = 1.5
 
 
 def greedy(problem: Problem) -> TrainingPlan:
@@ -66,9 +66,13 @@ def schedule(problem: Problem, time_limit: float = 30.0) -> TrainingPlan:
         seconds["repair"] = time.perf_counter() - t
         best_start = min(candidates, key=lambda c: assignment_cost(a, c))
         t = time.perf_counter()
-        remaining = deadline - RESERVE_S - t
-        if remaining > 0.2:
-            mip = master_mip(a, result, best_start, remaining, problem.parameters.mip_gap)
+        start_gap = (assignment_cost(a, best_start) - bound) / max(
+            assignment_cost(a, best_start), 1e-9
+        )
+        if deadline - RESERVE_S - t > 0.5 and start_gap > problem.parameters.mip_gap:
+            mip = master_mip(
+                a, result, best_start, deadline - RESERVE_S, problem.parameters.mip_gap
+            )
             if mip is not None:
                 candidates.append(mip)
         seconds["master_mip"] = time.perf_counter() - t
