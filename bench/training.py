@@ -57,9 +57,7 @@ def generate(
             if rng.random() < 0.4:
                 pre = (*pre, f"C{rng.integers(0, n_basic):02d}")
             skill = str(rng.choice(["pilot", "maintainer", "crew", "medic", "sapper"]))
-        course_rows.append(
-            Course(f"C{c:02d}", int(rng.integers(2, 9)), pre, skill, "PN", "EUMAM")
-        )
+        course_rows.append(Course(f"C{c:02d}", int(rng.integers(2, 9)), pre, skill, "PN", "EUMAM"))
     lines = []
     for n in range(30):
         target = int(rng.integers(n_basic, courses))
@@ -158,7 +156,12 @@ def main() -> None:
     rows = [
         ("status", str(plan.status), str(base.status), "-"),
         ("wall time (s) [limit]", f"{solve_s:.1f} [{args.time_limit:g}]", f"{greedy_s:.1f}", "-"),
-        ("objective", f"{plan.objective:,.1f}", f"{base.objective:,.1f}", f"{plan.empty_objective:,.1f}"),
+        (
+            "objective",
+            f"{plan.objective:,.1f}",
+            f"{base.objective:,.1f}",
+            f"{plan.empty_objective:,.1f}",
+        ),
         ("proven lower bound", f"{plan.bound:,.1f}" if plan.bound is not None else "-", "-", "-"),
         ("gap (obj − bound) / obj", _pct(plan.gap), _pct(_gap(base.objective, plan.bound)), "-"),
         (
@@ -167,7 +170,12 @@ def main() -> None:
             _pct(_cgap(base.objective, plan.bound, plan.empty_objective)),
             "100%",
         ),
-        ("cohorts unscheduled", str(unscheduled), str(sum(1 for s in base.schedules if s.ready_week is None)), str(len(problem.cohorts))),
+        (
+            "cohorts unscheduled",
+            str(unscheduled),
+            str(sum(1 for s in base.schedules if s.ready_week is None)),
+            str(len(problem.cohorts)),
+        ),
         ("peak RSS (MiB)", f"{rss:.0f}", "-", "-"),
         ("verifier problems", str(len(problems)), str(len(verify(problem, base))), "-"),
     ]

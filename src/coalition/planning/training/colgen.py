@@ -131,7 +131,7 @@ def build_classes(a: Arrays) -> Classes:
     return Classes(
         of_cohort=of_cohort,
         signature=uniq[:, 0],
-        trainees=np.bincount(of_cohort, a.size, uniq.shape[0]),
+        trainees=np.bincount(of_cohort, a.size, uniq.shape[0]).astype(np.float64),
         per_trainee=a.weight[first] / a.size[first],
         eta=a.eta[first],
         unscheduled=a.unscheduled_cost[first] / a.size[first],
@@ -139,9 +139,7 @@ def build_classes(a: Arrays) -> Classes:
     )
 
 
-def price_classes(
-    a: Arrays, cl: Classes, pi: FloatArray
-) -> tuple[FloatArray, IntArray]:
+def price_classes(a: Arrays, cl: Classes, pi: FloatArray) -> tuple[FloatArray, IntArray]:
     """Per class: the least cost per trainee (late cost + seat prices) and its schedule."""
     best = np.full(cl.signature.size, np.inf)
     arg = np.full(cl.signature.size, -1, dtype=np.int64)
@@ -207,8 +205,7 @@ class Master:
             index.append(np.concatenate([[g], self.g + intakes]))
             nnz += 1 + intakes.size
             cost.append(
-                cl.per_trainee[g] * max(int(sig.finish[p]) - int(cl.eta[g]), 0)
-                - cl.unscheduled[g]
+                cl.per_trainee[g] * max(int(sig.finish[p]) - int(cl.eta[g]), 0) - cl.unscheduled[g]
             )
             cols.keys.add((g, p))
             cols.group.append(g)
@@ -350,6 +347,8 @@ def master_mip(
             for p in ps + extra:
                 col_k.append(k)
                 col_p.append(p)
+    if not col_k:
+        return None
     k_arr = np.array(col_k, dtype=np.int64)
     p_arr = np.array(col_p, dtype=np.int64)
     n_cols = k_arr.size
@@ -365,7 +364,10 @@ def master_mip(
         ]
     ).astype(np.int32)
     value = np.concatenate(
-        [np.concatenate([[1.0], np.full(m, a.size[k])]) for k, m in zip(col_k, lengths, strict=True)]
+        [
+            np.concatenate([[1.0], np.full(m, a.size[k])])
+            for k, m in zip(col_k, lengths, strict=True)
+        ]
     )
     finish = np.array(
         [a.signatures[a.cohort_signature[k]].finish[p] for k, p in zip(col_k, col_p, strict=True)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .arrays import build_arrays
-from .plan import TrainingPlan
+from .plan import CohortSchedule, TrainingPlan
 from .problem import Problem
 
 
@@ -51,16 +51,16 @@ def explain(problem: Problem, plan: TrainingPlan, line_id: str) -> Explanation:
     occupants: dict[int, list[str]] = defaultdict(list)  # intake -> lines of its cohorts
     used = np.zeros(len(a.intake_ids))
     size = {k.id: k.size for k in problem.cohorts}
-    for s in plan.schedules:
-        for i in s.intakes:
-            occupants[index[i]].append(s.line)
-            used[index[i]] += size[s.cohort]
+    for row in plan.schedules:
+        for i in row.intakes:
+            occupants[index[i]].append(row.line)
+            used[index[i]] += size[row.cohort]
     reasons = []
     for k, cohort in enumerate(problem.cohorts):
         if cohort.line != line_id:
             continue
         sig = a.signatures[a.cohort_signature[k]]
-        s = by_cohort.get(cohort.id)
+        s: CohortSchedule | None = by_cohort.get(cohort.id)
         earliest = int(sig.finish[0]) if sig.finish.size else None
         if s is None or s.ready_week is None:
             u = unmet.get(cohort.id)
@@ -73,7 +73,9 @@ def explain(problem: Problem, plan: TrainingPlan, line_id: str) -> Explanation:
             continue
         late = max(0, s.ready_week - line.eta_week)
         chosen = [index[i] for i in s.intakes]
-        last = max(chosen, key=lambda i: a.intake_end[i]) if chosen else None
+        last: int | None = max(chosen, key=lambda i: a.intake_end[i]) if chosen else None
+        taken: tuple[str, ...]
+        binding: int | None
         if late == 0:
             code, text = "on_time", f"ready in week {s.ready_week}, ETA week {line.eta_week}"
             binding, taken = last, ()
@@ -87,15 +89,19 @@ def explain(problem: Problem, plan: TrainingPlan, line_id: str) -> Explanation:
         else:
             # the earliest schedules finishing before the plan's: which intake is full
             better = sig.schedules[sig.finish < s.ready_week]
-            full = better[(used[better] + cohort.size > a.seats[better])]
+            others = used.copy()
+            others[chosen] -= cohort.size  # the seats this cohort holds itself
+            full = better[(others[better] + cohort.size > a.seats[better])]
             binding = int(full[0]) if full.size else (int(better[0, 0]) if better.size else last)
             mine = prio[line_id]
-            taken = tuple(sorted({ln for ln in occupants.get(binding, []) if prio[ln] < mine}))
+            held = occupants.get(binding, []) if binding is not None else []
+            taken = tuple(sorted({ln for ln in held if prio[ln] < mine}))
             code = "seats_taken"
+            b = binding if binding is not None else 0
             text = (
                 f"a schedule finishing in week {earliest} exists; intake "
-                f"{a.intake_ids[binding]} ({a.course_ids[a.intake_course[binding]]}) has "
-                f"{int(used[binding])} of {int(a.seats[binding])} seats taken"
+                f"{a.intake_ids[b]} ({a.course_ids[a.intake_course[b]]}) has "
+                f"{int(used[b])} of {int(a.seats[b])} seats taken"
                 + (f", by higher-priority lines {', '.join(taken)}" if taken else "")
             )
         reasons.append(
@@ -115,9 +121,9 @@ def explain(problem: Problem, plan: TrainingPlan, line_id: str) -> Explanation:
     counts: dict[str, int] = defaultdict(int)
     for r in reasons:
         counts[r.code] += 1
-    summary = (
-        f"line {line_id}: ETA week {line.eta_week}, crews ready "
-        f"{'never (some cohorts unscheduled)' if report.crew_ready_week is None else 'week ' + str(report.crew_ready_week)}; "
-        + ", ".join(f"{n} {c}" for c, n in sorted(counts.items()))
+    ready = report.crew_ready_week
+    when = "never (some cohorts unscheduled)" if ready is None else f"week {ready}"
+    summary = f"line {line_id}: ETA week {line.eta_week}, crews ready {when}; " + ", ".join(
+        f"{n} {c}" for c, n in sorted(counts.items())
     )
     return Explanation(line_id, line.eta_week, report.crew_ready_week, tuple(reasons), summary)

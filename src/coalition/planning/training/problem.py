@@ -133,10 +133,10 @@ def cohort_chain(problem: Problem, cohort: Cohort) -> list[str]:
 def unscheduled_ready_week(problem: Problem) -> int:
     """The week an unscheduled cohort counts as ready: later than any intake can finish."""
     durations = {c.id: c.duration_weeks for c in problem.courses}
-    last_end = max(
-        (i.start_week + durations.get(i.course, 0) for i in problem.intakes), default=0
+    last_end = max((i.start_week + durations.get(i.course, 0) for i in problem.intakes), default=0)
+    return (
+        max(problem.parameters.horizon_weeks, last_end) + problem.parameters.unscheduled_extra_weeks
     )
-    return max(problem.parameters.horizon_weeks, last_end) + problem.parameters.unscheduled_extra_weeks
 
 
 def validation_problems(problem: Problem) -> list[str]:

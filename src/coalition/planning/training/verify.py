@@ -120,8 +120,7 @@ def verify(problem: Problem, plan: TrainingPlan) -> list[str]:
                     out.append(f"cohort {s.cohort}: prerequisite {a} of {intake.course} not met")
         if s.intakes or not chain:
             ends = [
-                intakes[i].start_week + courses[intakes[i].course].duration_weeks
-                for i in s.intakes
+                intakes[i].start_week + courses[intakes[i].course].duration_weeks for i in s.intakes
             ]
             ready: int | None = max(ends, default=k.available_week)
         else:
