@@ -211,3 +211,20 @@ def test_bound_never_exceeds_the_brute_force_optimum_and_plans_keep_every_rule(p
     assert plan.bound is not None and plan.bound <= optimum + 1e-6
     assert plan.objective >= optimum - 1e-6
     assert verify(p, greedy(p)) == []
+
+
+def test_the_optional_master_mip_returns_checked_plans(monkeypatch: object) -> None:
+    import pytest
+
+    from coalition.planning.training import solve
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(solve, "USE_MASTER_MIP", True)
+    try:
+        base = pilots(seats_f16=4)
+        lines = (*base.lines, Line("F-16b", 10, 3, 1, ("F16",)))
+        problem = replace(base, lines=lines, cohorts=(*base.cohorts, Cohort("K2", "F-16b", 4)))
+        plan = schedule(problem, time_limit=5)
+        assert verify(problem, plan) == [] and plan.objective == 4 * 4 * 8
+    finally:
+        mp.undo()

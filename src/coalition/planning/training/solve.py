@@ -17,6 +17,10 @@ from .verify import verify
 # Of the time limit: column generation gets this share, then the master MIP until the reserve.
 CG_SHARE = 0.5
 RESERVE_S = 1.5
+# The master MIP over generated columns (colgen.master_mip) never improved the repaired plan
+# on the benchmark (2 runs, 16-25 s each) and overran its HiGHS time limit by up to 4 s under
+# load; off until it earns its time. Tests turn it on.
+USE_MASTER_MIP = False
 
 
 def greedy(problem: Problem) -> TrainingPlan:
@@ -69,7 +73,11 @@ def schedule(problem: Problem, time_limit: float = 30.0) -> TrainingPlan:
         start_gap = (assignment_cost(a, best_start) - bound) / max(
             assignment_cost(a, best_start), 1e-9
         )
-        if deadline - RESERVE_S - t > 0.5 and start_gap > problem.parameters.mip_gap:
+        if (
+            USE_MASTER_MIP
+            and deadline - RESERVE_S - t > 0.5
+            and start_gap > problem.parameters.mip_gap
+        ):
             mip = master_mip(
                 a, result, best_start, deadline - RESERVE_S, problem.parameters.mip_gap
             )
