@@ -150,7 +150,11 @@ def route(
         trees: list[Tree] = []
         arrival = np.full(a.origin.size, -1, dtype=np.int64)
         row_of = rows.line_row[active]
+        out_of_time = False
         for lo in range(0, rows.size, chunk):
+            if time.monotonic() > deadline:
+                out_of_time = True
+                break
             hi = min(lo + chunk, rows.size)
             ids = np.arange(lo, hi)
             tree = forward(
@@ -179,6 +183,11 @@ def route(
                 arrival[sel] = np.where(ok, k, -1)
             tree.arr = np.zeros((0, 0, 0))  # only pred/last are needed from here on
             trees.append(tree)
+        if out_of_time:
+            for ln in active:
+                out.unrouted[int(ln)] = (int(remaining[ln]), UnroutedReason.TIME_LIMIT)
+                remaining[ln] = 0
+            break
         routed = 0
         for ln in priority_order(a, active, lateness_eur, boost):
             line = int(ln)
