@@ -74,7 +74,7 @@ def run_size(name: str, quick: bool) -> dict[str, Any]:
         "bound": plan.lower_bound,
         "gap": plan.gap,
         "unrouted_units": sum(u.units for u in plan.unrouted),
-        "rounds": plan.iterations,
+        "passes": plan.iterations,
         "notes": list(plan.notes),
         "problems": list(plan.problems[:3]),
     }

@@ -50,37 +50,58 @@ class Rows:
 
 
 def make_rows(
-    a: Arrays, lines: IntArray, threshold_by: str = "none", exact: np.ndarray | None = None
+    a: Arrays,
+    lines: IntArray,
+    threshold_by: str = "none",
+    exact: np.ndarray | None = None,
+    per_octave: int = 1,
 ) -> Rows:
     """Rows for the given lines, sorted by release day (a chunk of rows starts its programme on
-    its first release day). `threshold_by`: "none" (0), "min" (the smallest unit mass of the
-    row's lines: an arc with less room cannot take a unit of any of them) or "exact" (one row
-    per unit mass as well, whose threshold is that mass). With "min", lines flagged in `exact`
-    get rows of their own unit mass."""
+    its first release day), keyed by (release, origin, priced outsize factor) and, where asked,
+    a mass class (unit masses within a factor 2^(1/per_octave)). `threshold_by`:
+
+    * "none": threshold 0;
+    * "min": the lightest unit of the row (an arc with less room takes no unit of any of its
+      lines, so closing it keeps a bound valid); lines flagged in `exact` get rows of their
+      mass class, thresholded at the class's heaviest unit (every arc left open then takes a
+      unit of each of them: the primal always progresses);
+    * "class": every line in a row of its mass class, thresholded at the lightest unit;
+    * "heavy": every line in a row of its mass class, thresholded at the heaviest unit.
+    """
     line_row = np.full(a.origin.size, -1, dtype=np.int64)
     ok = lines[a.release[lines] < a.T]
     if ok.size == 0:
         empty_i = np.zeros(0, dtype=np.int64)
         empty_f = np.zeros(0)
         return Rows(empty_i, empty_i, empty_f, empty_f, line_row)
+    mass = a.mass[ok]
+    cls = np.ceil(np.log2(mass) * per_octave - 1e-9)
     cols = [a.release[ok], a.origin[ok], a.b[ok]]
-    if threshold_by == "exact":
-        cols.append(a.mass[ok])
+    by_class = np.zeros(ok.size, dtype=bool)
+    if threshold_by in ("class", "heavy"):
+        by_class[:] = True
     elif threshold_by == "min" and exact is not None:
-        cols.append(np.where(exact[ok], a.mass[ok], -1.0))
+        by_class = exact[ok]
+    if by_class.any():
+        cols.append(np.where(by_class, cls, -1e9))
     keys = np.stack(cols, axis=1)
     uniq, inverse = np.unique(keys, axis=0, return_inverse=True)
     inverse = inverse.reshape(-1)
     line_row[ok] = inverse
-    if threshold_by == "min":
-        threshold = np.full(uniq.shape[0], np.inf)
-        np.minimum.at(threshold, inverse, a.mass[ok])
-        if exact is not None:
-            threshold = np.where(uniq[:, 3] > 0, uniq[:, 3], threshold)
-    elif threshold_by == "exact":
-        threshold = uniq[:, 3].copy()
-    else:
+    lightest = np.full(uniq.shape[0], np.inf)
+    np.minimum.at(lightest, inverse, mass)
+    heaviest = np.zeros(uniq.shape[0])
+    np.maximum.at(heaviest, inverse, mass)
+    if threshold_by == "none":
         threshold = np.zeros(uniq.shape[0])
+    elif threshold_by == "class":
+        threshold = lightest
+    elif threshold_by == "heavy":
+        threshold = heaviest
+    else:
+        row_by_class = np.zeros(uniq.shape[0], dtype=bool)
+        row_by_class[inverse[by_class]] = True
+        threshold = np.where(row_by_class, heaviest, lightest)
     return Rows(
         origin=uniq[:, 1].astype(np.int64),
         release=uniq[:, 0].astype(np.int64),

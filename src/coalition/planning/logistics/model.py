@@ -232,7 +232,7 @@ class RoutePlan:
     objective: float
     lower_bound: float
     gap: float
-    iterations: int
+    iterations: int  # routing passes (plan_routes); 0 for a what-if
     seconds: float
     problems: tuple[str, ...]
     lane_ids: tuple[str, ...]

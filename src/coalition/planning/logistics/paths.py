@@ -19,6 +19,7 @@ leg and flows are pushed back through the shortest-path tree in one backward swe
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -46,13 +47,14 @@ def forward(
     origin: IntArray,
     release: IntArray,
     b: FloatArray,
-    price_t: FloatArray,
-    price_o: FloatArray,
+    price_t: npt.NDArray[np.floating[Any]],
+    price_o: npt.NDArray[np.floating[Any]],
     *,
     threshold: FloatArray | None = None,
     room_t: FloatArray | None = None,
     room_o: FloatArray | None = None,
     room_origin: FloatArray | None = None,
+    dtype: type[np.floating[Any]] = np.float64,
 ) -> Tree:
     """Prices per tonne of reaching every (node, day) from each row's source.
 
@@ -62,7 +64,7 @@ def forward(
     are closed to that row, and so are departures from the row's origin on days its handling
     room `room_origin` (V, T) is below it (used by the primal on residual capacities)."""
     S, V, T = rows.size, a.V, a.T
-    arr = np.full((T, S, V), np.inf)
+    arr = np.full((T, S, V), np.inf, dtype=dtype)
     pred = np.full((T, S, V), -1, dtype=np.int32)
     last = np.full((T, S, V), -1, dtype=np.int16)
     rs = np.arange(S)
@@ -70,7 +72,7 @@ def forward(
     pred[release, rs, origin] = SOURCE
     flat_arr = arr.reshape(-1)
     flat_pred = pred.reshape(-1)
-    at = np.full((S, V), np.inf)
+    at = np.full((S, V), np.inf, dtype=dtype)
     at_last = np.full((S, V), -1, dtype=np.int16)
     out_rows = np.flatnonzero(b > 0)
     any_out = out_rows.size > 0

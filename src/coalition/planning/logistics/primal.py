@@ -27,6 +27,9 @@ from .network import Arrays, lateness_table
 from .paths import Tree, forward, read_path
 
 _EPS = 1e-9
+# Lines that got nothing are routed in rows of unit-mass classes this many per factor 2
+# (threshold: the class's heaviest unit); more classes waste fewer slivers, cost more rows.
+CLASSES_PER_OCTAVE = 4
 
 LegIdx = tuple[int, int, int]  # lane index, departure day, arrival day
 
@@ -124,7 +127,8 @@ def route(
 ) -> Routing:
     """Route `remaining` units per line on `res` (both updated in place)."""
     out = Routing()
-    pt, po = prices(a, lam)
+    pt64, po64 = prices(a, lam)
+    pt, po = pt64.astype(np.float32), po64.astype(np.float32)
     mode = "min"
     starving = np.zeros(a.origin.size, dtype=bool)  # lines that got nothing on their path
     late_line = np.flatnonzero((remaining > 0) & (a.release >= a.T))
@@ -141,12 +145,16 @@ def route(
                 remaining[ln] = 0
             break
         out.rounds += 1
-        rows = make_rows(a, active, mode, starving)
+        rows = make_rows(a, active, mode, starving, per_octave=CLASSES_PER_OCTAVE)
         room = res.room(a)
         trees: list[Tree] = []
         arrival = np.full(a.origin.size, -1, dtype=np.int64)
         row_of = rows.line_row[active]
+        out_of_time = False
         for lo in range(0, rows.size, chunk):
+            if time.monotonic() > deadline:
+                out_of_time = True
+                break
             hi = min(lo + chunk, rows.size)
             ids = np.arange(lo, hi)
             tree = forward(
@@ -161,6 +169,7 @@ def route(
                 room_t=room,
                 room_o=res.outsize,
                 room_origin=res.handled,
+                dtype=np.float32,
             )
             sel = active[(row_of >= lo) & (row_of < hi)]
             if sel.size:
@@ -174,6 +183,11 @@ def route(
                 arrival[sel] = np.where(ok, k, -1)
             tree.arr = np.zeros((0, 0, 0))  # only pred/last are needed from here on
             trees.append(tree)
+        if out_of_time:
+            for ln in active:
+                out.unrouted[int(ln)] = (int(remaining[ln]), UnroutedReason.TIME_LIMIT)
+                remaining[ln] = 0
+            break
         routed = 0
         for ln in priority_order(a, active, lateness_eur, boost):
             line = int(ln)
@@ -201,7 +215,7 @@ def route(
             routed += units
         if routed == 0:
             if mode == "min":
-                mode = "exact"
+                mode = "heavy"
                 continue
             for ln in np.flatnonzero(remaining > 0):
                 out.unrouted[int(ln)] = (int(remaining[ln]), UnroutedReason.NO_CAPACITY)

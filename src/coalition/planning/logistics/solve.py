@@ -71,7 +71,7 @@ def plan_routes(
     # lane or hub get a row of their own mass, so that "no path" and the bound are exact.
     heavy = np.flatnonzero(a.mass > _smallest_room(a))
     if heavy.size:
-        own = _eval(a, make_rows(a, heavy, "exact"), lam, p)
+        own = _eval(a, make_rows(a, heavy, "class", per_octave=8), lam, p)
         ev.has_path[heavy] = own.has_path[heavy]
         ev.unit_value[heavy] = own.unit_value[heavy]
         ev.value = float(a.qty @ ev.unit_value)
