@@ -122,3 +122,26 @@ def test_an_htmx_poll_without_a_session_is_told_where_to_log_in(new_browser):
     response = new_browser().client.get("/jobs/x/status", headers=headers)
     assert response.status_code == 204
     assert response.headers["HX-Redirect"] == "/login?next=%2Fjobs%2Fx"
+
+
+def test_an_expired_session_is_refused_and_only_its_digest_is_stored(seeded):
+    from datetime import UTC, datetime, timedelta
+
+    import pytest
+    from sqlalchemy import select, update
+
+    from coalition.domain.access import Principal
+    from coalition.services import sessions
+    from coalition.services.errors import Unauthenticated
+    from coalition.storage.tables import web_sessions
+
+    with UnitOfWork(seeded, Principal("web-sign-in")) as uow:
+        started = sessions.start(uow, "coord", "correct horse battery staple")
+    with seeded.begin() as connection:
+        stored = connection.execute(select(web_sessions.c.digest)).scalars().all()
+        assert started.session_id not in stored and len(stored) == 1
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        connection.execute(update(web_sessions).values(expires_at=past))
+    checking = UnitOfWork(seeded, Principal("web-session-check"))
+    with checking as uow, pytest.raises(Unauthenticated, match="expired"):
+        sessions.principal_for_session(uow, started.session_id)

@@ -13,6 +13,7 @@ import re
 import secrets
 import shutil
 import tempfile
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -36,10 +37,20 @@ SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 PROBLEMS_SHOWN = 500
 
 
+KEPT_SECONDS = 24 * 3600  # an upload never confirmed is removed after a day
+
+
 def uploads() -> Path:
     folder = Path(tempfile.gettempdir()) / "coalition-web-uploads"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder
+
+
+def _remove_abandoned() -> None:
+    cutoff = time.time() - KEPT_SECONDS
+    for folder in uploads().iterdir():
+        if folder.is_dir() and folder.stat().st_mtime < cutoff:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _folder(viewer: Viewer, token: str) -> Path:
@@ -82,6 +93,7 @@ async def check(
     if suffix not in SUFFIXES:
         message = viewer.gettext("Choose a .csv or .xlsx file.")
         return _page(request, viewer, 422, chosen=chosen.name, file_error=message)
+    _remove_abandoned()
     token = secrets.token_urlsafe(18)
     folder = _folder(viewer, token)
     folder.mkdir(mode=0o700)
