@@ -164,6 +164,40 @@ class FakePlanStore:
         self._plans[plan_id].update(superseded_by=by_plan, superseded_at=at)
 
 
+class FakeLogisticsPlanStore:
+    """Logistics plans in memory: newest first, the accepted one not superseded in force."""
+
+    def __init__(self, plans: dict[int, dict[str, Any]]) -> None:
+        self.plans = plans
+
+    def insert(self, record: Mapping[str, Any]) -> int:
+        plan_id = max(self.plans, default=0) + 1
+        self.plans[plan_id] = {"accepted_at": None, "accepted_by": None,
+                               "superseded_by": None, **record, "id": plan_id}  # fmt: skip
+        return plan_id
+
+    def get(self, plan_id: int) -> dict[str, Any] | None:
+        found = self.plans.get(plan_id)
+        return None if found is None else dict(found)
+
+    def in_force(self) -> dict[str, Any] | None:
+        decided = [p for p in self.plans.values()
+                   if p["accepted_at"] is not None and p["superseded_by"] is None]  # fmt: skip
+        return dict(max(decided, key=lambda p: p["id"])) if decided else None
+
+    def newest(self, limit: int) -> list[dict[str, Any]]:
+        return [dict(self.plans[i]) for i in sorted(self.plans, reverse=True)[:limit]]
+
+    def count(self) -> int:
+        return len(self.plans)
+
+    def mark_accepted(self, plan_id: int, at: datetime, by: str) -> None:
+        self.plans[plan_id].update(accepted_at=at, accepted_by=by)
+
+    def mark_superseded(self, plan_id: int, by_plan: int) -> None:
+        self.plans[plan_id]["superseded_by"] = by_plan
+
+
 class FakeChanges:
     def __init__(self, log: list[dict[str, Any]], actor: str, batch_id: str) -> None:
         self._log = log
@@ -193,6 +227,7 @@ class FakeLedger:
         self.tables: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in KINDS}
         self.plans: dict[int, dict[str, Any]] = {}
         self.assignments: dict[int, list] = {}
+        self.logistics_plans: dict[int, dict[str, Any]] = {}
         self.log: list[dict[str, Any]] = []
 
     def unit_of_work(self, user: str = "tester", *, write: bool = True) -> FakeUnitOfWork:
@@ -215,8 +250,9 @@ class FakeUnitOfWork:
 
     def __enter__(self) -> FakeUnitOfWork:
         self._saved = copy.deepcopy(
-            (self.ledger.tables, self.ledger.plans, self.ledger.assignments, self.ledger.log)
-        )
+            (self.ledger.tables, self.ledger.plans, self.ledger.assignments, self.ledger.log,
+             self.ledger.logistics_plans)
+        )  # fmt: skip
         self.changes = FakeChanges(self.ledger.log, self.actor, self.batch_id)
         return self
 
@@ -226,6 +262,10 @@ class FakeUnitOfWork:
     @property
     def plans(self) -> FakePlanStore:
         return FakePlanStore(self.ledger.plans, self.ledger.assignments)
+
+    @property
+    def logistics_plans(self) -> FakeLogisticsPlanStore:
+        return FakeLogisticsPlanStore(self.ledger.logistics_plans)
 
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         return [e for e in self.ledger.log if e["entity"] == entity and e["entity_key"] == key]
@@ -237,7 +277,7 @@ class FakeUnitOfWork:
 
     def __exit__(self, *exc: object) -> None:
         if not self.committed:
-            tables, plans, assignments, log = self._saved
+            tables, plans, assignments, log, logistics_plans = self._saved
             self.ledger.tables.clear()
             self.ledger.tables.update(tables)
             self.ledger.plans.clear()
@@ -245,3 +285,5 @@ class FakeUnitOfWork:
             self.ledger.assignments.clear()
             self.ledger.assignments.update(assignments)
             self.ledger.log[:] = log
+            self.ledger.logistics_plans.clear()
+            self.ledger.logistics_plans.update(logistics_plans)

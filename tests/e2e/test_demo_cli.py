@@ -31,9 +31,11 @@ def test_the_demo_builds_and_summarises_and_a_second_run_keeps_the_users_work(tm
     for heading in ("Coverage by capability area", "Plan 1", "Burden-sharing 2025"):
         assert heading in first.stdout
     assert "1500" in first.stdout  # offers created
-    # The README tour moves an offer along and accepts a plan; the demo then keeps that work.
-    accepted = run("plan", "accept", "1", database=database)
-    assert accepted.returncode == 0, accepted.stderr
+    # The demo accepts its first plan, as its coordinator would, and routes it.
+    assert "Logistics plan 1" in first.stdout and "busiest hub" in first.stdout
+    again = run("plan", "accept", "1", database=database)
+    assert again.returncode == 1 and "only a proposed plan" in again.stderr
+    # The README tour moves an offer along; the demo then keeps that work.
     moved = run("set-status", "offers", "DEU:DEU-OF-0002", "declined", database=database)
     assert moved.returncode == 0, moved.stderr
     second = run("demo", database=database)
