@@ -38,11 +38,18 @@ AREAS = {
     "Political dialogue between EU and NATO (new topic)": "political_dialogue",
 }
 CODES = {
-    "hybrid": "HYB", "operational": "MAR", "cyber": "CYB", "capabilities": "CAP",
-    "industry": "IND", "exercises": "EX", "capacity_building": "CB",
-    "military_mobility": "MM", "counter_terrorism": "CT", "women_peace_security": "WPS",
+    "hybrid": "HYB",
+    "operational": "MAR",
+    "cyber": "CYB",
+    "capabilities": "CAP",
+    "industry": "IND",
+    "exercises": "EX",
+    "capacity_building": "CB",
+    "military_mobility": "MM",
+    "counter_terrorism": "CT",
+    "women_peace_security": "WPS",
     "political_dialogue": "PD",
-}  # fmt: skip
+}
 # Illustrative lead staffs per strand (EU side, NATO side).
 LEADS = {
     "hybrid": ("EEAS Hybrid Fusion Cell", "NATO JISD Hybrid Analysis Branch"),
@@ -62,10 +69,19 @@ SET_TOTAL = {2016: 42, 2017: 32}
 KNOWN = {(2016, "hybrid"): 10, (2016, "cyber"): 4, (2017, "hybrid"): 10}
 SPREAD = {
     2016: ["operational", "capabilities", "industry", "exercises", "capacity_building"],
-    2017: ["operational", "cyber", "capabilities", "industry", "exercises", "capacity_building",
-           "military_mobility", "counter_terrorism", "women_peace_security",
-           "political_dialogue"],
-}  # fmt: skip
+    2017: [
+        "operational",
+        "cyber",
+        "capabilities",
+        "industry",
+        "exercises",
+        "capacity_building",
+        "military_mobility",
+        "counter_terrorism",
+        "women_peace_security",
+        "political_dialogue",
+    ],
+}
 FIRST_REPORT = {2016: 1, 2017: 3}  # the 2017 set was first reported on in June 2018
 STATUSES = ["not_started", "in_progress", "advanced", "completed"]
 SOURCE_NOTE = "count: see eu_nato-SOURCES.md; text not public in the sources read"
@@ -83,8 +99,18 @@ REPORT_DATES = {
     9: ("2023-06-01", "2024-05-31", "2024-06-17", "period verified; day not verified"),
     10: ("2024-06-01", "2025-05-31", "2025-06-16", "date and period not verified"),
 }
-ORDINAL = ["First", "Second", "Third", "Fourth", "Fifth", "Sixth", "Seventh", "Eighth",
-           "Ninth", "Tenth"]  # fmt: skip
+ORDINAL = [
+    "First",
+    "Second",
+    "Third",
+    "Fourth",
+    "Fifth",
+    "Sixth",
+    "Seventh",
+    "Eighth",
+    "Ninth",
+    "Tenth",
+]
 
 
 def proposals(source: Path) -> list[dict[str, str]]:
@@ -94,8 +120,16 @@ def proposals(source: Path) -> list[dict[str, str]]:
             if not row["id"]:
                 continue  # a count row
             strand = AREAS[row["area"]]
-            rows.append(_proposal(row["id"], int(row["set_year"]), strand,
-                                  row["title_paraphrased"], False, row["source"]))  # fmt: skip
+            rows.append(
+                _proposal(
+                    row["id"],
+                    int(row["set_year"]),
+                    strand,
+                    row["title_paraphrased"],
+                    False,
+                    row["source"],
+                )
+            )
     for year, total in SET_TOTAL.items():
         mine = [r for r in rows if r["set_year"] == str(year)]
         for (known_year, strand), count in KNOWN.items():
@@ -116,9 +150,16 @@ def _proposal(
     id_: str, year: int, strand: str, text: str, illustrative: bool, source: str
 ) -> dict[str, str]:
     eu, nato = LEADS[strand]
-    return {"id": id_, "set_year": str(year), "strand": strand, "text": text,
-            "illustrative": "true" if illustrative else "false", "eu_lead": eu,
-            "nato_lead": nato, "source": source}  # fmt: skip
+    return {
+        "id": id_,
+        "set_year": str(year),
+        "strand": strand,
+        "text": text,
+        "illustrative": "true" if illustrative else "false",
+        "eu_lead": eu,
+        "nato_lead": nato,
+        "source": source,
+    }
 
 
 def _filler(year: int, strand: str, index: int) -> dict[str, str]:
@@ -133,14 +174,18 @@ def reports(source: Path) -> list[dict[str, str]]:
     rows = []
     for number, (first, last, presented, note) in REPORT_DATES.items():
         row = found[number]
-        rows.append({
-            "number": str(number), "period_from": first, "period_to": last,
-            "presented_on": presented,
-            "title": f"{ORDINAL[number - 1]} progress report on the common set of proposals",
-            "dates_note": f"{note}; as researched: {row['date_presented']} / "
-                          f"{row['period_covered']}"[:500],
-            "source": row["source"],
-        })  # fmt: skip
+        rows.append(
+            {
+                "number": str(number),
+                "period_from": first,
+                "period_to": last,
+                "presented_on": presented,
+                "title": f"{ORDINAL[number - 1]} progress report on the common set of proposals",
+                "dates_note": f"{note}; as researched: {row['date_presented']} / "
+                f"{row['period_covered']}"[:500],
+                "source": row["source"],
+            }
+        )
     return rows
 
 
@@ -156,14 +201,18 @@ def progress(proposal_rows: list[dict[str, str]]) -> list[dict[str, str]]:
             status = STATUSES[step]
             if stalled_at is not None and number >= stalled_at and status != "completed":
                 status = "stalled"
-            rows.append({
-                "proposal_id": p["id"], "report_number": str(number), "status": status,
-                "narrative": f"Illustrative (demo): {status.replace('_', ' ')} as of report "
-                             f"{number}",
-                "evidence": f"Progress report {number}, {p['strand'].replace('_', ' ')} "
-                            "section (per-proposal status illustrative)",
-                "next_steps": "" if status == "completed" else "Continue staff-to-staff work",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "proposal_id": p["id"],
+                    "report_number": str(number),
+                    "status": status,
+                    "narrative": f"Illustrative (demo): {status.replace('_', ' ')} as of report "
+                    f"{number}",
+                    "evidence": f"Progress report {number}, {p['strand'].replace('_', ' ')} "
+                    "section (per-proposal status illustrative)",
+                    "next_steps": "" if status == "completed" else "Continue staff-to-staff work",
+                }
+            )
     return rows
 
 

@@ -10,6 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from coalition.domain.baselines import PledgeBaseline
+from coalition.domain.catalogue import (
+    CompatibilityRule,
+    Family,
+    ItemType,
+    SupplyClass,
+    TargetKind,
+    capability_area,
+)
 from coalition.domain.cooperation import (
     Meeting,
     MeetingFormat,
@@ -20,14 +28,6 @@ from coalition.domain.cooperation import (
     Strand,
     Tasking,
     TaskingStatus,
-)
-from coalition.domain.catalogue import (
-    CompatibilityRule,
-    Family,
-    ItemType,
-    SupplyClass,
-    TargetKind,
-    capability_area,
 )
 from coalition.domain.donors import Donor, DonorKind, GdpFigure, Membership, Organisation
 from coalition.domain.errors import InvalidValue
