@@ -49,6 +49,11 @@ SAMPLE_KEYS = {
     "baselines": "2025",
     "nodes": "POL-HUB-1",
     "lanes": "POL-HUB-1_POL-BX-MEDYKA_road",
+    "proposals": "2016-HYB-a",
+    "progress-reports": "8",
+    "proposal-progress": "2016-HYB-a:8",
+    "meetings": "UDCG-1",
+    "taskings": "UDCG-1:1",
 }
 
 # A record each registry does not hold yet (offers and pledges of DEU, the sample's donor).
@@ -84,6 +89,16 @@ NEW_RECORDS: dict[str, dict[str, str]] = {
                   "participants_group": "NATO", "gdp_measure": "test GDP", "gdp_year": "2024",
                   "counted_categories": "procurement", "membership_date": "2026-12-31",
                   "source": "test rule"},
+    "proposals": {"id": "2017-HYB-1", "set_year": "2017", "strand": "hybrid",
+                  "text": "Deepen staff ties", "illustrative": "false"},
+    "progress-reports": {"number": "9", "period_from": "2023-06-01",
+                         "period_to": "2024-05-31", "presented_on": "2024-06-17"},
+    "proposal-progress": {"proposal_id": "2016-HYB-a", "report_number": "7",
+                          "status": "advanced"},
+    "meetings": {"code": "PSCNAC-1", "format": "psc_nac", "held_on": "2026-05-20",
+                 "title": "PSC-NAC"},
+    "taskings": {"meeting_code": "UDCG-1", "number": "2", "decision": "Report",
+                 "owner": "NSATU", "due_on": "2026-06-01", "status": "open"},
 }  # fmt: skip
 # A legal lifecycle step from each sample record's status.
 LEGAL_STEP = {"requirements": "cancelled", "offers": "withdrawn", "pledges": "commitment"}
@@ -216,7 +231,12 @@ ALL = frozenset(u for u, _, _ in USERS)
 STAFF = frozenset({"admin", "coord"})  # change anything, run and accept plans
 SEE_ALL = STAFF | {"auditor"}  # read every record
 REFERENCE = ("donors", "memberships", "gdp", "recipients", "families", "item-types",
-             "compatibility", "baselines", "nodes", "lanes")  # fmt: skip
+             "compatibility", "baselines", "nodes", "lanes",
+             # The EU–NATO cooperation tracker and the meetings register: shared reference
+             # records of the coalition (no donor owns them), released to every account and
+             # kept by the coordination staff.
+             "proposals", "progress-reports", "proposal-progress", "meetings",
+             "taskings")  # fmt: skip
 # Who sees the sample record of each registry: reference data and needs are released to all;
 # the DEU offer (NATO UNCLASSIFIED) to its donor and to Ukraine; DEU's money to DEU alone.
 SEES = {

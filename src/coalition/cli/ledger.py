@@ -294,12 +294,32 @@ def status(json_out: Json = False) -> None:
     from coalition.services import coverage
     from coalition.services.database import reading
 
+    from coalition.services import cooperation
+
     with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)
+        overdue = cooperation.overdue_taskings(uow)
     if json_out:
         as_json([r.as_dict() for r in rows])
+        if overdue:
+            note(f"{len(overdue)} taskings overdue: coalition cooperation overdue --json")
         return
     render_coverage(rows)
+    if overdue:
+        table(
+            f"{len(overdue)} overdue taskings (meetings register)",
+            [
+                {
+                    "tasking": f"{t['meeting']}/{t['number']}",
+                    "owner": t["owner"],
+                    "due": t["due_on"],
+                    "days over": t["days_overdue"],
+                    "decision": t["decision"],
+                }
+                for t in overdue
+            ],
+            right=("days over",),
+        )
 
 
 def render_coverage(rows: list[AreaCoverage]) -> None:
