@@ -86,7 +86,8 @@ COOPERATION = {
 
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
     every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
-             "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES, **COOPERATION}  # fmt: skip
+             "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES,
+             **COOPERATION}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
     with UnitOfWork(engine, BOOTSTRAP) as uow:

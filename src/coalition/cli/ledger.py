@@ -291,10 +291,8 @@ def set_status(
 @handles_errors
 def status(json_out: Json = False) -> None:
     """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
-    from coalition.services import coverage
+    from coalition.services import cooperation, coverage
     from coalition.services.database import reading
-
-    from coalition.services import cooperation
 
     with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)

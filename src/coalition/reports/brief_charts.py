@@ -11,6 +11,10 @@ import vl_convert
 GREYS = ["#bdbdbd", "#636363", "#000000"]
 
 
+def _data(values: list[dict[str, Any]]) -> Any:
+    return alt.Data(values=values)  # type: ignore[no-untyped-call]
+
+
 def _png(chart: alt.TopLevelMixin) -> bytes:
     spec = chart.to_dict()
     return bytes(vl_convert.vegalite_to_png(spec, scale=2))
@@ -27,7 +31,7 @@ def coverage_chart(rows: list[dict[str, Any]]) -> bytes | None:
     if not shown:
         return None
     chart = (
-        alt.Chart(alt.Data(values=shown))
+        alt.Chart(_data(shown))
         .mark_bar(color="#636363", stroke="#000000", strokeWidth=0.5)
         .encode(
             y=alt.Y("area:N", sort="-x", title=None),
@@ -39,7 +43,7 @@ def coverage_chart(rows: list[dict[str, Any]]) -> bytes | None:
         )
         .properties(width=420, height=16 * len(shown))
     )
-    rule = alt.Chart(alt.Data(values=[{"x": 100}])).mark_rule(color="#000000").encode(x="x:Q")
+    rule = alt.Chart(_data([{"x": 100}])).mark_rule(color="#000000").encode(x="x:Q")
     return _png(alt.layer(chart, rule).configure_view(stroke=None))
 
 
@@ -66,7 +70,7 @@ def burden_chart(donors: list[dict[str, Any]], top: int = 15) -> bytes | None:
         )
     order = [d["name"] for d in rows]
     chart = (
-        alt.Chart(alt.Data(values=values))
+        alt.Chart(_data(values))
         .mark_bar(stroke="#000000", strokeWidth=0.5)
         .encode(
             y=alt.Y("ally:N", sort=order, title=None),

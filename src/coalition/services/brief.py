@@ -108,7 +108,7 @@ def _previous_coverage(previous: dict[str, Any] | None, rows: list[Any]) -> dict
     if previous is None:
         return None
     before = {r["capability_area"]: r for r in json.loads(previous["figures"])["coverage"]}
-    change = {}
+    change: dict[str, float | None] = {}
     for row in rows:
         now = row.as_dict()
         old = before.get(row.capability_area)
@@ -281,7 +281,7 @@ def deliveries(uow: UnitOfWork, first: date, last: date) -> dict[str, Any]:
                     "delivered_on": day.isoformat(),
                 }
             )
-    areas = []
+    areas: list[dict[str, Any]] = []
     for area, (units, eur, lines, who) in sorted(sums.items()):
         seen = may_see_aggregate(principal, frozenset(who))
         areas.append(

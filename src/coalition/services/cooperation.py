@@ -102,18 +102,22 @@ def progress_report(uow: UnitOfWork, first: date, last: date) -> dict[str, Any]:
         number = int(row["report_number"])
         if number in status_in and row["proposal_id"] in proposals:
             status_in[number][row["proposal_id"]] = row
-    strands = []
+    strands: list[dict[str, Any]] = []
     for strand in Strand:
         mine = sorted(pid for pid, p in proposals.items() if p["strand"] == strand)
         counts: Counter[str] = Counter()
-        moved, examples, next_steps = 0, [], []
+        moved = 0
+        examples: list[dict[str, Any]] = []
+        next_steps: list[str] = []
         for pid in mine:
             now = status_in[current].get(pid)
             status = ProgressStatus(now["status"]) if now else None
             counts[str(status) if status else "not_reported"] += 1
             before = status_in.get(previous, {}).get(pid) if previous is not None else None
-            if status is not None and (
-                before is None or RANK[status] > RANK[ProgressStatus(before["status"])]
+            if (
+                now is not None
+                and status is not None
+                and (before is None or RANK[status] > RANK[ProgressStatus(before["status"])])
             ):
                 moved += 1
                 if len(examples) < EXAMPLES_PER_STRAND:
@@ -136,7 +140,8 @@ def progress_report(uow: UnitOfWork, first: date, last: date) -> dict[str, Any]:
         )
     totals: Counter[str] = Counter()
     for s in strands:
-        totals.update(s["by_status"])
+        by_status: dict[str, int] = s["by_status"]
+        totals.update(by_status)
     return {
         "period": {"from": first.isoformat(), "to": last.isoformat()},
         "reports": [_report(r) for r in covered],

@@ -43,10 +43,11 @@ def test_pledges_at_every_stage_are_valid_iati_2_03():
     assert validate(document, SCHEMA) == []
     tree = etree.fromstring(document)
     assert tree.get("version") == "2.03"
+    kinds = "transaction/transaction-type"
     types = {
-        a.findtext("iati-identifier"): [t.get("code") for t in a.iterfind("transaction/transaction-type")]
+        a.findtext("iati-identifier"): [t.get("code") for t in a.iterfind(kinds)]
         for a in tree.iterfind("iati-activity")
-    }  # fmt: skip
+    }
     assert types == {
         "XM-COALITION-DEU-DEU-FIN-2025-01": ["2", "3"],
         "XM-COALITION-DEU-P-2": ["12"],
@@ -56,8 +57,10 @@ def test_pledges_at_every_stage_are_valid_iati_2_03():
 
 @needs_schema
 def test_the_validator_reports_an_invalid_document():
-    document = build([pledge()], FUNDERS, NOW).replace(b"<title>", b"<titel>").replace(
-        b"</title>", b"</titel>"
+    document = (
+        build([pledge()], FUNDERS, NOW)
+        .replace(b"<title>", b"<titel>")
+        .replace(b"</title>", b"</titel>")
     )
     assert validate(document, SCHEMA)
 
