@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev lint bench clean
+.PHONY: run test install install-dev lint bench clean report-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,12 @@ lint: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 
-test: install-dev lint
+# pdftoppm and pdftotext check the rendered reports (Debian's poppler-utils), once per machine.
+report-tools:
+	@command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils)
+
+test: install-dev lint report-tools
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 dbname=test user=postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "PostgreSQL answers at 127.0.0.1:5432: storage tests run on SQLite and PostgreSQL."; \
 		COALITION_TEST_DATABASE_URL=$${COALITION_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2; \

@@ -107,8 +107,8 @@ def _strand(s: dict[str, Any]) -> d.Section:
     leads = ""
     if s["eu_leads"] or s["nato_leads"]:
         leads = (
-            f"Lead staffs: EU {'; '.join(s['eu_leads']) or 'n/a'}; "
-            f"NATO {'; '.join(s['nato_leads']) or 'n/a'}."
+            f"Lead staffs — EU side: {'; '.join(s['eu_leads']) or 'n/a'}; "
+            f"NATO side: {'; '.join(s['nato_leads']) or 'n/a'}."
         )
     paragraphs = [progress] + ([leads] if leads else [])
     tables = []

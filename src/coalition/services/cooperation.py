@@ -120,8 +120,7 @@ def progress_report(uow: UnitOfWork, first: date, last: date) -> dict[str, Any]:
                 and (before is None or RANK[status] > RANK[ProgressStatus(before["status"])])
             ):
                 moved += 1
-                if len(examples) < EXAMPLES_PER_STRAND:
-                    examples.append(_example(proposals[pid], now))
+                examples.append(_example(proposals[pid], now))
             if now and now["next_steps"] and now["next_steps"] not in next_steps:
                 next_steps.append(now["next_steps"])
         strands.append(
@@ -132,7 +131,8 @@ def progress_report(uow: UnitOfWork, first: date, last: date) -> dict[str, Any]:
                 "illustrative": sum(bool(proposals[p]["illustrative"]) for p in mine),
                 "by_status": {s: counts.get(s, 0) for s in _STATUS_ORDER},
                 "moved_forward": moved,
-                "examples": examples,
+                # Public proposal texts first: they make the better example.
+                "examples": sorted(examples, key=lambda e: e["illustrative"])[:EXAMPLES_PER_STRAND],
                 "next_steps": next_steps,
                 "eu_leads": sorted({proposals[p]["eu_lead"] for p in mine} - {""}),
                 "nato_leads": sorted({proposals[p]["nato_lead"] for p in mine} - {""}),
