@@ -112,6 +112,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", f"{V1}/status"): Expect(f"{V1}/status"),
     ("GET", f"{V1}/burden"): Expect(f"{V1}/burden?year=2025"),
     ("GET", f"{V1}/members"): Expect(f"{V1}/members?org=NATO&org=EU"),
+    ("GET", f"{V1}/brief"): Expect(f"{V1}/brief?from=2026-01-01&to=2026-06-30&year=2025"),
     ("GET", f"{V1}/plans"): Expect(f"{V1}/plans"),
     ("POST", f"{V1}/plans"): Expect(f"{V1}/plans", {"time_limit": 5.0}),
     ("GET", f"{V1}/plans/{{plan_id}}"): Expect(f"{V1}/plans/1"),
@@ -265,6 +266,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/status"): answers(200, ALL),  # aggregates, withheld below 3 donors
     ("GET", f"{V1}/burden"): answers(200, ALL),  # each donor's row redacted for the others
     ("GET", f"{V1}/members"): answers(200, ALL),
+    ("GET", f"{V1}/brief"): answers(200, ALL),  # each reader's own view (need-to-know)
     ("GET", f"{V1}/plans"): answers(200, ALL),  # empty for those who may not see plans
     ("GET", f"{V1}/plans/{{plan_id}}"): answers(200, SEE_ALL, SEE_ALL),
     ("GET", f"{V1}/plans/{{plan_id}}/explain/requirement/{{ref}}"): answers(200, SEE_ALL, SEE_ALL),
