@@ -92,7 +92,7 @@ def cooperation_report(
     _check(out, tables)
     with reading(principal()) as uow:
         report = cooperation.progress_report(uow, first, last)
-    report["marking"] = marking
+    report["marking"] = cooperation.marking(marking)
     if json_out:
         as_json(report)
     tell = note if json_out else say

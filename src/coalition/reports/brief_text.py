@@ -27,11 +27,19 @@ def _coverage(section: dict[str, Any]) -> str:
         return "No requirement is recorded yet: there is no coverage to report."
     total = rows[-1]
     areas = [r for r in rows[:-1] if r["coverage_pct"] is not None]
-    text = (
-        f"Accepted or delivered supply covers {pct(total['coverage_pct'])} of the "
+    required = (
         f"EUR {eur_m(total['required_eur'])} million required across {len(rows) - 1} "
-        "capability areas."
+        "capability areas"
     )
+    if total["coverage_pct"] is None:
+        text = (
+            f"Coverage of the {required} is withheld in all: some area's supply draws on fewer "
+            "than 3 donors."
+        )
+    else:
+        text = (
+            f"Accepted or delivered supply covers {pct(total['coverage_pct'])} of the {required}."
+        )
     if areas:
         low = min(areas, key=lambda r: (r["coverage_pct"], r["capability_area"]))
         text += f" Lowest: {area(low['capability_area'])} at {pct(low['coverage_pct'])}."
@@ -53,9 +61,9 @@ def _gaps(gaps: list[dict[str, Any]]) -> str:
     with_offers = sum(1 for g in gaps if g["closers"]["kind"] == "offers")
     shown = [g for g in gaps if g["shortfall_eur"] is not None]
     total = sum((Decimal(g["shortfall_eur"]) for g in shown), Decimal(0))
-    text = f"The {len(gaps)} most critical gaps"
+    text = f"The {len(gaps)} most critical gaps are listed"
     if len(shown) == len(gaps):
-        text += f" are short of EUR {eur_m(total)} million in all"
+        text = f"The {len(gaps)} most critical gaps are short of EUR {eur_m(total)} million in all"
     text += (
         f"; unused compatible offers exist for {with_offers} of them, and for the others the "
         "allies furthest below their fair share are named."

@@ -367,13 +367,14 @@ def produce(
     """Compute the brief for `principal` and (unless `record` is False) store it, in one
     writing unit of work so the figures stored are exactly the figures shown."""
     from coalition.domain.markings import check_marking
-    from coalition.services.database import writing
+    from coalition.services.database import reading, writing
 
     if first is None or last is None:
         default_first, default_last = default_period()
         first, last = first or default_first, last or default_last
     shown = check_marking("--marking", marking) if marking else None
-    with writing(principal) as uow:
+    # Only a brief that is stored takes the write lock.
+    with (writing if record else reading)(principal) as uow:
         data = figures(uow, first, last, year, shown)
         if record:
             data["brief_id"] = issue(uow, data)

@@ -243,6 +243,13 @@ def meetings_register(uow: UnitOfWork, first: date, last: date) -> list[dict[str
     return out
 
 
+def marking(text: str | None) -> str | None:
+    """A report's classification marking in its canonical spelling (None: the default)."""
+    from coalition.domain.markings import check_marking
+
+    return None if text is None else check_marking("--marking", text)
+
+
 def render(report: dict[str, Any], out: Any) -> Any:
     from coalition.reports.cooperation_report import render_progress_report
 
