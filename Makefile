@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test install install-dev lint bench clean browser
+.PHONY: run test install install-dev lint bench clean browser report-tools
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,7 +37,13 @@ browser:
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends chromium chromium-driver fonts-liberation)
 
-test: install-dev lint browser
+
+# pdftoppm and pdftotext check the rendered reports (Debian's poppler-utils), once per machine.
+report-tools:
+	@command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils)
+
+test: install-dev lint browser report-tools
 	@if $(BIN)/python -c "import psycopg,sys; psycopg.connect('host=127.0.0.1 port=5432 dbname=test user=postgres', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "PostgreSQL answers at 127.0.0.1:5432: storage tests run on SQLite and PostgreSQL."; \
 		COALITION_TEST_DATABASE_URL=$${COALITION_TEST_DATABASE_URL:-$(PG_URL)} $(BIN)/pytest -n 2; \

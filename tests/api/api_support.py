@@ -69,10 +69,25 @@ LANES = (
     "cost_eur_per_t\nPOL-HUB-1_POL-BX-MEDYKA_road,POL-HUB-1,POL-BX-MEDYKA,road,1,400,8,20\n"
 )
 
+# The cooperation tracker and meetings register (domain/cooperation.py).
+COOPERATION = {
+    "proposals": "id,set_year,strand,text,illustrative,eu_lead,nato_lead,source\n"
+                 "2016-HYB-a,2016,hybrid,Join the Hybrid CoE,false,EEAS,NATO IS,test\n",
+    "progress-reports": "number,period_from,period_to,presented_on,title\n"
+                        "7,2021-06-01,2022-05-31,2022-06-20,Seventh progress report\n"
+                        "8,2022-06-01,2023-05-31,2023-06-16,Eighth progress report\n",
+    "proposal-progress": "proposal_id,report_number,status,narrative\n"
+                         "2016-HYB-a,8,in_progress,test\n",
+    "meetings": "code,format,held_on,title\nUDCG-1,udcg,2026-02-11,Contact Group\n",
+    "taskings": "meeting_code,number,decision,owner,due_on,status\n"
+                "UDCG-1,1,Pool offers,Artillery coalition,2026-05-15,open\n",
+}  # fmt: skip
+
 
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
     every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
-             "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
+             "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES,
+             **COOPERATION}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
     with UnitOfWork(engine, BOOTSTRAP) as uow:

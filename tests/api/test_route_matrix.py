@@ -49,6 +49,11 @@ SAMPLE_KEYS = {
     "baselines": "2025",
     "nodes": "POL-HUB-1",
     "lanes": "POL-HUB-1_POL-BX-MEDYKA_road",
+    "proposals": "2016-HYB-a",
+    "progress-reports": "8",
+    "proposal-progress": "2016-HYB-a:8",
+    "meetings": "UDCG-1",
+    "taskings": "UDCG-1:1",
 }
 
 # A record each registry does not hold yet (offers and pledges of DEU, the sample's donor).
@@ -84,6 +89,16 @@ NEW_RECORDS: dict[str, dict[str, str]] = {
                   "participants_group": "NATO", "gdp_measure": "test GDP", "gdp_year": "2024",
                   "counted_categories": "procurement", "membership_date": "2026-12-31",
                   "source": "test rule"},
+    "proposals": {"id": "2017-HYB-1", "set_year": "2017", "strand": "hybrid",
+                  "text": "Deepen staff ties", "illustrative": "false"},
+    "progress-reports": {"number": "9", "period_from": "2023-06-01",
+                         "period_to": "2024-05-31", "presented_on": "2024-06-17"},
+    "proposal-progress": {"proposal_id": "2016-HYB-a", "report_number": "7",
+                          "status": "advanced"},
+    "meetings": {"code": "PSCNAC-1", "format": "psc_nac", "held_on": "2026-05-20",
+                 "title": "PSC-NAC"},
+    "taskings": {"meeting_code": "UDCG-1", "number": "2", "decision": "Report",
+                 "owner": "NSATU", "due_on": "2026-06-01", "status": "open"},
 }  # fmt: skip
 # A legal lifecycle step from each sample record's status.
 LEGAL_STEP = {"requirements": "cancelled", "offers": "withdrawn", "pledges": "commitment"}
@@ -97,6 +112,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", f"{V1}/status"): Expect(f"{V1}/status"),
     ("GET", f"{V1}/burden"): Expect(f"{V1}/burden?year=2025"),
     ("GET", f"{V1}/members"): Expect(f"{V1}/members?org=NATO&org=EU"),
+    ("GET", f"{V1}/brief"): Expect(f"{V1}/brief?from=2026-01-01&to=2026-06-30&year=2025"),
     ("GET", f"{V1}/plans"): Expect(f"{V1}/plans"),
     ("POST", f"{V1}/plans"): Expect(f"{V1}/plans", {"time_limit": 5.0}),
     ("GET", f"{V1}/plans/{{plan_id}}"): Expect(f"{V1}/plans/1"),
@@ -230,7 +246,12 @@ ALL = frozenset(u for u, _, _ in USERS)
 STAFF = frozenset({"admin", "coord"})  # change anything, run and accept plans
 SEE_ALL = STAFF | {"auditor"}  # read every record
 REFERENCE = ("donors", "memberships", "gdp", "recipients", "families", "item-types",
-             "compatibility", "baselines", "nodes", "lanes")  # fmt: skip
+             "compatibility", "baselines", "nodes", "lanes",
+             # The EU–NATO cooperation tracker and the meetings register: shared reference
+             # records of the coalition (no donor owns them), released to every account and
+             # kept by the coordination staff.
+             "proposals", "progress-reports", "proposal-progress", "meetings",
+             "taskings")  # fmt: skip
 # Who sees the sample record of each registry: reference data and needs are released to all;
 # the DEU offer (NATO UNCLASSIFIED) to its donor and to Ukraine; DEU's money to DEU alone.
 SEES = {
@@ -259,6 +280,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/status"): answers(200, ALL),  # aggregates, withheld below 3 donors
     ("GET", f"{V1}/burden"): answers(200, ALL),  # each donor's row redacted for the others
     ("GET", f"{V1}/members"): answers(200, ALL),
+    ("GET", f"{V1}/brief"): answers(200, ALL),  # each reader's own view (need-to-know)
     ("GET", f"{V1}/plans"): answers(200, ALL),  # empty for those who may not see plans
     ("GET", f"{V1}/plans/{{plan_id}}"): answers(200, SEE_ALL, SEE_ALL),
     ("GET", f"{V1}/plans/{{plan_id}}/explain/requirement/{{ref}}"): answers(200, SEE_ALL, SEE_ALL),

@@ -79,6 +79,20 @@ def parse_day(text: str, option: str) -> date:
     raise BadInput(f"{option} {text!r}: expected a date written YYYY-MM-DD, e.g. 2025-03-01")
 
 
+def parse_period(text: str | None, option: str = "--period") -> tuple[date | None, date | None]:
+    """A period written FROM..TO (either end may be left out), or BadInput naming the option."""
+    if text is None:
+        return None, None
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise BadInput(f"{option} {text!r}: expected FROM..TO, e.g. 2026-06-01..2026-11-30")
+    start = parse_day(first, option) if first.strip() else None
+    end = parse_day(last, option) if last.strip() else None
+    if start and end and end < start:
+        raise BadInput(f"{option} {text!r}: the period ends before it starts")
+    return start, end
+
+
 def report_rejected(
     error: ImportRejected, errors_file: Path | None = None, source: Path | None = None
 ) -> None:

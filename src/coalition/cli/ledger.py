@@ -291,15 +291,33 @@ def set_status(
 @handles_errors
 def status(json_out: Json = False) -> None:
     """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
-    from coalition.services import coverage
+    from coalition.services import cooperation, coverage
     from coalition.services.database import reading
 
     with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)
+        overdue = cooperation.overdue_taskings(uow)
     if json_out:
         as_json([r.as_dict() for r in rows])
+        if overdue:
+            note(f"{len(overdue)} taskings overdue: coalition cooperation overdue --json")
         return
     render_coverage(rows)
+    if overdue:
+        table(
+            f"{len(overdue)} overdue taskings (meetings register)",
+            [
+                {
+                    "tasking": f"{t['meeting']}/{t['number']}",
+                    "owner": t["owner"],
+                    "due": t["due_on"],
+                    "days over": t["days_overdue"],
+                    "decision": t["decision"],
+                }
+                for t in overdue
+            ],
+            right=("days over",),
+        )
 
 
 def render_coverage(rows: list[AreaCoverage]) -> None:

@@ -27,6 +27,12 @@ DEMO_FILES: dict[str, str] = {
     "baselines": "burden_baselines.csv",  # owned by the burden-sharing module
     "nodes": "nodes.csv",
     "lanes": "lanes.csv",  # written by `python -m coalition.demo.network` from nodes.csv
+    # written by `python -m coalition.demo.cooperation` from the researched EU–NATO files
+    "proposals": "proposals.csv",
+    "progress-reports": "progress-reports.csv",
+    "proposal-progress": "proposal-progress.csv",
+    "meetings": "meetings.csv",  # a demo scenario, curated by hand
+    "taskings": "taskings.csv",
 }
 
 # Files written by the generator (the rest are hand-curated).

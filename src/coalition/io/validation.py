@@ -263,7 +263,8 @@ def _check_references(
                 continue
             target = target_of(row)
             # A list column (e.g. excluded donors) holds several codes: check each one.
-            listed = value.split(";") if kind.column(column).type is CODES else [value]
+            # A whole-number key (a report number) is compared as the text keys are written.
+            listed = value.split(";") if kind.column(column).type is CODES else [str(value)]
             for code in listed:
                 if code and code not in codes(target):
                     out.problems.append(

@@ -18,6 +18,17 @@ from coalition.domain.catalogue import (
     TargetKind,
     capability_area,
 )
+from coalition.domain.cooperation import (
+    Meeting,
+    MeetingFormat,
+    ProgressReport,
+    ProgressStatus,
+    Proposal,
+    ProposalProgress,
+    Strand,
+    Tasking,
+    TaskingStatus,
+)
 from coalition.domain.donors import Donor, DonorKind, GdpFigure, Membership, Organisation
 from coalition.domain.errors import InvalidValue
 from coalition.domain.fleet import FleetEntry
@@ -415,6 +426,102 @@ LANES = Kind(
     title="Logistics lanes",
 )
 
+# EU–NATO cooperation (domain/cooperation.py): the common proposals, the joint progress
+# reports, each proposal's status per report; and the meetings register with its taskings.
+PROPOSALS = Kind(
+    "proposals",
+    "proposal",
+    Proposal,
+    "proposals",
+    ("id",),
+    (
+        C("id", CODE, True, "proposal id (the official texts number none: ours)", "2016-HYB-a"),
+        C("set_year", YEAR, True, "year of the set it belongs to (2016 or 2017)", "2016"),
+        C("strand", enum_of(Strand), True, "work strand", "hybrid"),
+        C("text", TEXT, True, "what the proposal asks (paraphrased)", "Join the Hybrid CoE"),
+        C("illustrative", BOOLEAN, False, "true: the text is not public, ours is a stand-in", ""),
+        C("eu_lead", TEXT, False, "lead staff on the EU side", "EEAS"),
+        C("nato_lead", TEXT, False, "lead staff on the NATO side", "NATO IS ESCD"),
+        C("source", TEXT, False, "citation", "EEAS factsheet, June 2017"),
+    ),
+    title="EU–NATO common proposals",
+    list_columns=("id", "strand", "text"),
+)
+
+PROGRESS_REPORTS = Kind(
+    "progress-reports",
+    "progress_report",
+    ProgressReport,
+    "progress_reports",
+    ("number",),
+    (
+        C("number", COUNT, True, "report number", "8"),
+        C("period_from", DATE, True, "first day covered", "2022-06-01"),
+        C("period_to", DATE, True, "last day covered", "2023-05-31"),
+        C("presented_on", DATE, True, "day presented to both Councils", "2023-06-16"),
+        C("title", TEXT, False, "title", "Eighth progress report"),
+        C("dates_note", TEXT, False, "which dates are verified or inferred", ""),
+        C("source", TEXT, False, "citation", ""),
+    ),
+    title="EU–NATO progress reports",
+)
+
+PROPOSAL_PROGRESS = Kind(
+    "proposal-progress",
+    "proposal_progress",
+    ProposalProgress,
+    "proposal_progress",
+    ("proposal_id", "report_number"),
+    (
+        C("proposal_id", CODE, True, "a proposal's id", "2016-HYB-a"),
+        C("report_number", COUNT, True, "the progress report", "8"),
+        C("status", enum_of(ProgressStatus), True, "status in that report", "in_progress"),
+        C("narrative", TEXT, False, "short narrative of the progress", ""),
+        C("evidence", TEXT, False, "where it is shown", ""),
+        C("next_steps", TEXT, False, "next steps", ""),
+    ),
+    references=(("proposal_id", "proposals"), ("report_number", "progress-reports")),
+    title="Proposal status per progress report",
+)
+
+MEETINGS = Kind(
+    "meetings",
+    "meeting",
+    Meeting,
+    "meetings",
+    ("code",),
+    (
+        C("code", CODE, True, "meeting code", "UDCG-25"),
+        C("format", enum_of(MeetingFormat), True, "format", "udcg"),
+        C("held_on", DATE, True, "date", "2025-02-12"),
+        C("title", TEXT, True, "title", "25th Ukraine Defense Contact Group"),
+        C("chairs", TEXT, False, "chairs", "GBR; DEU"),
+        C("participants", TEXT, False, "participants", "about 50 nations"),
+        C("location", TEXT, False, "place", "NATO HQ, Brussels"),
+    ),
+    title="Meetings",
+)
+
+TASKINGS = Kind(
+    "taskings",
+    "tasking",
+    Tasking,
+    "taskings",
+    ("meeting_code", "number"),
+    (
+        C("meeting_code", CODE, True, "meeting that decided it", "UDCG-25"),
+        C("number", COUNT, True, "decision number within the meeting", "1"),
+        C("decision", TEXT, True, "the decision and the tasking it gives", ""),
+        C("owner", TEXT, True, "who must do it", "Air defence coalition"),
+        C("due_on", DATE, True, "due date", "2025-04-01"),
+        C("status", enum_of(TaskingStatus), False, "open, in_progress, done, cancelled", "open"),
+        C("done_on", EVENT_DATE, False, "date done: required once done", ""),
+        C("follow_up", TEXT, False, "follow-up notes", ""),
+    ),
+    references=(("meeting_code", "meetings"),),
+    title="Decisions and taskings",
+)
+
 # In dependency order: importing in this order never meets an unknown reference.
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -433,6 +540,11 @@ KINDS: dict[str, Kind] = {
         BASELINES,
         NODES,
         LANES,
+        PROPOSALS,
+        PROGRESS_REPORTS,
+        PROPOSAL_PROGRESS,
+        MEETINGS,
+        TASKINGS,
     )
 }
 

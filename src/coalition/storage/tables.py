@@ -237,6 +237,75 @@ lanes = Table(
     Column("cost_eur_per_t", MONEY, nullable=False),
 )
 
+# EU–NATO cooperation (domain/cooperation.py): common proposals, progress reports and each
+# proposal's status per report; the meetings register and the taskings of its decisions.
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", CODE, primary_key=True),
+    Column("set_year", Integer, nullable=False),
+    Column("strand", String(30), nullable=False),
+    Column("text", String(1000), nullable=False),
+    Column("illustrative", Boolean, nullable=False, server_default=false()),
+    Column("eu_lead", String(200), nullable=False, default=""),
+    Column("nato_lead", String(200), nullable=False, default=""),
+    Column("source", String(2000), nullable=False, default=""),
+)
+
+progress_reports = Table(
+    "progress_reports",
+    metadata,
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("period_from", Date, nullable=False),
+    Column("period_to", Date, nullable=False),
+    Column("presented_on", Date, nullable=False),
+    Column("title", String(200), nullable=False, default=""),
+    Column("dates_note", String(500), nullable=False, default=""),
+    Column("source", String(2000), nullable=False, default=""),
+)
+
+proposal_progress = Table(
+    "proposal_progress",
+    metadata,
+    Column("proposal_id", CODE, ForeignKey("proposals.id"), primary_key=True),
+    Column(
+        "report_number",
+        Integer,
+        ForeignKey("progress_reports.number"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("status", String(20), nullable=False),
+    Column("narrative", String(2000), nullable=False, default=""),
+    Column("evidence", String(1000), nullable=False, default=""),
+    Column("next_steps", String(1000), nullable=False, default=""),
+)
+
+meetings = Table(
+    "meetings",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("format", String(20), nullable=False),
+    Column("held_on", Date, nullable=False),
+    Column("title", String(300), nullable=False),
+    Column("chairs", String(300), nullable=False, default=""),
+    Column("participants", String(2000), nullable=False, default=""),
+    Column("location", String(200), nullable=False, default=""),
+)
+
+taskings = Table(
+    "taskings",
+    metadata,
+    Column("meeting_code", CODE, ForeignKey("meetings.code"), primary_key=True),
+    Column("number", Integer, primary_key=True, autoincrement=False),
+    Column("decision", String(1000), nullable=False),
+    Column("owner", String(200), nullable=False),
+    Column("due_on", Date, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("done_on", Date, nullable=True),
+    Column("follow_up", String(2000), nullable=False, default=""),
+)
+
 # Every registry row carries its releasability marking (domain/markings.py) and a row version
 # that each update increments: the API's ETag / If-Match, so a stale edit is refused.
 REGISTRY_TABLES = (
@@ -254,6 +323,11 @@ REGISTRY_TABLES = (
     baselines,
     nodes,
     lanes,
+    proposals,
+    progress_reports,
+    proposal_progress,
+    meetings,
+    taskings,
 )
 for _registry in REGISTRY_TABLES:
     _registry.append_column(
@@ -441,6 +515,23 @@ idempotency_keys = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     UniqueConstraint("user_name", "key", name="uq_idempotency_keys_user_name_key"),
     Index("ix_idempotency_keys_created_at", "created_at"),
+)
+
+# Briefs as issued: the figures each one showed, for the audience it was made for (staff see
+# every record; a donor's desk officer, Ukraine's staff and analysts each get their own view),
+# so the next brief for the same audience can show what changed. Logged as entity "brief".
+briefs = Table(
+    "briefs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("audience", String(100), nullable=False),
+    Column("period_from", Date, nullable=False),
+    Column("period_to", Date, nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Column("figures", Text, nullable=False),  # JSON: the figures the brief showed
+    Index("ix_briefs_audience", "audience"),
 )
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import Connection, Engine
 
 from coalition.domain.access import Principal
 from coalition.registries.kinds import Kind
+from coalition.storage.briefs import BriefStore
 from coalition.storage.changelog import ChangeRecorder, entries_for, latest_entries
 from coalition.storage.engine import BUSY_TIMEOUT, WRITE_INTENT
 from coalition.storage.errors import DatabaseBusy, is_busy
@@ -81,6 +82,11 @@ class UnitOfWork:
     @property
     def logistics_plans(self) -> LogisticsPlanStore:
         return LogisticsPlanStore(self)
+
+    @property
+    def briefs(self) -> BriefStore:
+        """Stored briefs of this principal's audience."""
+        return BriefStore(self)
 
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         """Every change-log entry of one record, oldest first."""

@@ -22,6 +22,10 @@ BURDEN = {
     "DEU,P-1,100000,EUR,2025,2025-02-03,procurement,disbursed,,2025-03-01\n",
     "nodes": "code,name,kind,country,latitude,longitude,handling_t_per_day\n"
     "POL-HUB-1,Rzeszów hub,hub,POL,50.11,22.02,1200\nPOL-BX-MEDYKA,Medyka,border,POL,49.8,22.94,\n",
+    "proposals": "id,set_year,strand,text\n2016-HYB-a,2016,hybrid,Join the Hybrid CoE\n",
+    "progress-reports": "number,period_from,period_to,presented_on\n"
+    "8,2022-06-01,2023-05-31,2023-06-16\n",
+    "meetings": "code,format,held_on,title\nUDCG-1,udcg,2026-02-11,Contact Group\n",
 }
 
 

@@ -18,7 +18,7 @@ from coalition.domain import checks
 from coalition.domain.access import Principal
 from coalition.planning import allocation as planner
 from coalition.registries.kinds import KINDS
-from coalition.services import allocation, burden, coverage, ledger
+from coalition.services import allocation, brief, burden, cooperation, coverage, ledger
 from coalition.services.errors import ImportRejected
 from coalition.storage.engine import make_engine
 from coalition.storage.tables import metadata
@@ -125,6 +125,52 @@ VALID = {
         "outsize_per_day": "8",
         "cost_eur_per_t": "45",
     },
+    "proposals": {
+        "id": "2017-CYB-1",
+        "set_year": "2017",
+        "strand": "cyber",
+        "text": "Open cyber courses",
+        "illustrative": "true",
+        "eu_lead": "EEAS",
+        "nato_lead": "NATO IS",
+        "source": "test",
+    },
+    "progress-reports": {
+        "number": "9",
+        "period_from": "2023-06-01",
+        "period_to": "2024-05-31",
+        "presented_on": "2024-06-17",
+        "title": "Ninth",
+        "dates_note": "",
+        "source": "test",
+    },
+    "proposal-progress": {  # of the proposal and report in the input tests' ledger
+        "proposal_id": "2016-HYB-a",
+        "report_number": "8",
+        "status": "advanced",
+        "narrative": "test",
+        "evidence": "",
+        "next_steps": "",
+    },
+    "meetings": {
+        "code": "DEFMIN-1",
+        "format": "nato_defmin",
+        "held_on": "2026-02-12",
+        "title": "Defence ministers",
+        "chairs": "",
+        "participants": "",
+        "location": "",
+    },
+    "taskings": {
+        "meeting_code": "UDCG-1",
+        "number": "1",
+        "decision": "Pool offers",
+        "owner": "Artillery coalition",
+        "due_on": "2026-05-15",
+        "status": "done",
+        "done_on": "2026-05-10",
+        "follow_up": "",
+    },
 }
 
 HOSTILE = st.one_of(
@@ -173,6 +219,10 @@ def every_report_and_export_works(engine, folder: Path, imported: str) -> None:
     with UnitOfWork(engine, Principal("analyst")) as uow:
         coverage.coverage_rows(uow)
         burden.report(uow, 2025)
+        # The brief's figures and the tracker's report draw on every registry.
+        brief.figures(uow, date(2026, 1, 1), date(2026, 6, 1), 2025)
+        cooperation.overdue_taskings(uow)
+        cooperation.progress_report(uow, date(2022, 6, 1), date(2023, 5, 31))
         for name, kind in KINDS.items():
             for row in ledger.list_records(uow, name, {}, None):
                 ledger.get_record(uow, name, kind.key_of(row))

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query
 from coalition.api.deps import Db
 from coalition.api.encode import document, plain
 from coalition.api.problems import COMMON, responses
-from coalition.services import burden, coverage, ledger
+from coalition.services import brief, burden, coverage, ledger
 
 router = APIRouter(tags=["figures"], responses=responses(*COMMON))
 
@@ -32,6 +32,24 @@ def burden_report(
     with db.reading() as uow:
         report = burden.report(uow, year)
     return document(burden.as_dict(report))
+
+
+@router.get("/brief", operation_id="ministerial_brief")
+def ministerial_brief(
+    db: Db,
+    start: Annotated[
+        date | None, Query(alias="from", description="first day (default: 6 months ago)")
+    ] = None,
+    end: Annotated[date | None, Query(alias="to", description="last day (default: today)")] = None,
+    year: Annotated[
+        int | None, Query(ge=1990, le=2100, description="burden-sharing baseline year")
+    ] = None,
+) -> dict[str, Any]:
+    """The ministerial brief's figures for the caller (need-to-know), as `coalition report
+    brief --json`; not stored (the CLI's brief is)."""
+    first, last = brief.default_period()
+    with db.reading() as uow:
+        return document(brief.figures(uow, start or first, end or last, year))
 
 
 @router.get("/members", operation_id="members")

@@ -1,7 +1,7 @@
 """logistics plans: routed shipments of the allocation in force, versioned like plans
 
 Revision ID: 0014_logistics_plans
-Revises: 0009b_logistics_network
+Revises: 0013_cooperation
 Create Date: 2026-12-02 06:30:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_logistics_plans"
-down_revision = "0009b_logistics_network"
+down_revision = "0013_cooperation"
 branch_labels = None
 depends_on = None
 
