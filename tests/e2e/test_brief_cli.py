@@ -106,6 +106,12 @@ def test_the_brief_figures_are_those_of_the_status_and_burden_commands(demo):
     assert len(figures["gaps"]) == 10
     assert figures["training"] == {"available": False,
                                    "reason": "the training planner is not built yet"}  # fmt: skip
+    # The demo routed its allocation: the brief shows that plan's figures, as the command does.
+    routes = figures["logistics"]
+    assert routes["available"] is True
+    shown = json.loads(run(demo, "logistics", "show", str(routes["plan_id"]), "--json").stdout)
+    for name in ("lines", "routed", "late", "unroutable", "busiest_hub"):
+        assert routes[name] == shown[name], name
 
 
 def test_a_donors_brief_contains_no_other_donors_record(demo, tmp_path):
@@ -123,6 +129,7 @@ def test_a_donors_brief_contains_no_other_donors_record(demo, tmp_path):
             assert donor["code"] == "DEU"
     assert {r["key"].split(":")[0] for r in figures["deliveries"]["records"]} <= {"DEU"}
     assert [d["code"] for d in figures["burden"]["donors"]] == ["DEU"]
+    assert figures["logistics"]["available"] is False  # logistics plans name every donor's offers
     others = re.compile(r"\b(?!DEU)[A-Z]{3}:[A-Z]{3}-(OF|FIN)-")
     text = pdf_text(pdf)
     assert not others.search(text)
