@@ -22,6 +22,7 @@ from coalition.storage.engine import BUSY_TIMEOUT, WRITE_INTENT
 from coalition.storage.errors import DatabaseBusy, is_busy
 from coalition.storage.plans import PlanStore
 from coalition.storage.repository import Repository
+from coalition.storage.shipments import ShipmentStore
 
 
 class UnitOfWork:
@@ -76,6 +77,11 @@ class UnitOfWork:
     @property
     def plans(self) -> PlanStore:
         return PlanStore(self)
+
+    @property
+    def shipments(self) -> ShipmentStore:
+        """Shipments and their events, read through this principal's filter."""
+        return ShipmentStore(self)
 
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         """Every change-log entry of one record, oldest first."""
