@@ -50,16 +50,16 @@ def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
     # Offers with received shipments count what arrived (domain.coverage.supply_stages):
     # their whole quantity is taken out of their status's column and their tracked split
     # put in. Same donors (a shipment's donor is its offer's), so withholding is unchanged.
-    for offer in uow.shipments.tracked_offers_across_owners():
-        family = families.get(offer["item_type_code"])
-        if family is None:
+    for tracked in uow.shipments.tracked_offers_across_owners():
+        of_family = families.get(tracked["item_type_code"])
+        if of_family is None:
             continue
-        status, quantity = offer["status"], int(offer["quantity"])
+        status, quantity = tracked["status"], int(tracked["quantity"])
         for stage, units in supply_stages(status, quantity).items():
-            supplied[family][stage] -= units
-        split = supply_stages(status, quantity, int(offer["received"]), int(offer["lost"]))
+            supplied[of_family][stage] -= units
+        split = supply_stages(status, quantity, int(tracked["received"]), int(tracked["lost"]))
         for stage, units in split.items():
-            supplied[family][stage] += units
+            supplied[of_family][stage] += units
     totals = []
     for family in uow.records(FAMILIES).find():
         code = family["code"]

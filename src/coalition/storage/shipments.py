@@ -146,9 +146,7 @@ class ShipmentStore:
             found[row["shipment_id"]].append(dict(row))
         return found
 
-    def events_between(
-        self, start: datetime | None, end: datetime | None
-    ) -> list[dict[str, Any]]:
+    def events_between(self, start: datetime | None, end: datetime | None) -> list[dict[str, Any]]:
         """Events of visible shipments with `start <= time < end`, in time order."""
         query = (
             select(shipment_events)
@@ -161,6 +159,21 @@ class ShipmentStore:
             query = query.where(shipment_events.c.time < end)
         query = query.order_by(shipment_events.c.time, shipment_events.c.id)
         return [dict(r) for r in self.connection.execute(query).mappings()]
+
+    def events_for_rule(self, shipment_ids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
+        """The events of the given shipments, whoever may read them (the offer's lifecycle
+        rule reads all of an offer's shipments), each shipment's in the order recorded."""
+        found: dict[str, list[dict[str, Any]]] = {sid: [] for sid in shipment_ids}
+        if not shipment_ids:
+            return found
+        query = (
+            select(shipment_events)
+            .where(shipment_events.c.shipment_id.in_(list(shipment_ids)))
+            .order_by(shipment_events.c.shipment_id, shipment_events.c.id)
+        )
+        for row in self.connection.execute(query).mappings():
+            found[row["shipment_id"]].append(dict(row))
+        return found
 
     def add_events(self, rows: Sequence[Mapping[str, Any]]) -> None:
         insert_rows(self.connection, shipment_events, rows)

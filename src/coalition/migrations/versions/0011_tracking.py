@@ -49,9 +49,7 @@ def upgrade() -> None:
             ["requirements.ref"],
             name=op.f("fk_shipments_requirement_ref_requirements"),
         ),
-        sa.ForeignKeyConstraint(
-            ["origin"], ["nodes.code"], name=op.f("fk_shipments_origin_nodes")
-        ),
+        sa.ForeignKeyConstraint(["origin"], ["nodes.code"], name=op.f("fk_shipments_origin_nodes")),
         sa.ForeignKeyConstraint(
             ["destination"], ["nodes.code"], name=op.f("fk_shipments_destination_nodes")
         ),
