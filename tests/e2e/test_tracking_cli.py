@@ -56,8 +56,10 @@ def content(database: Path):
 
 
 def ship(quantity: str = "4"):
-    return run("shipment", "create", "SHP-1", "--offer", "DEU:DEU-OF-0001", "--requirement",
-               "REQ-1", "--quantity", quantity, "--from", "DEU-DEPOT-1", "--to", "UKR-DP-LVIV")  # fmt: skip
+    return run(
+        *("shipment", "create", "SHP-1", "--offer", "DEU:DEU-OF-0001", "--requirement"),
+        *("REQ-1", "--quantity", quantity, "--from", "DEU-DEPOT-1", "--to", "UKR-DP-LVIV"),
+    )
 
 
 def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(database):
@@ -65,16 +67,35 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
     for kind, at, place in JOURNEY:
         done = run("track", "add-event", "SHP-1", kind, "--at", at, "--place", place)
         assert done.exit_code == 0, done.output
-    received = run("track", "add-event", "SHP-1", "received", "--at", "2026-03-04T08:00:00Z",
-                   "--place", "UKR-DP-LVIV", "--quantity", "3")  # fmt: skip
+    received = run(
+        "track",
+        "add-event",
+        "SHP-1",
+        "received",
+        "--at",
+        "2026-03-04T08:00:00Z",
+        "--place",
+        "UKR-DP-LVIV",
+        "--quantity",
+        "3",
+    )
     assert received.exit_code == 0 and "discrepancy: 1" in received.output
     shown = run("track", "SHP-1")
     assert shown.exit_code == 0, shown.output
     lines = shown.output
-    order = ["planned", "loaded", "departed", "at hub", "departed", "crossed border",
-             "delivered", "received"]  # fmt: skip
-    positions = [lines.index(f" {k} ", lines.index(order[i - 1]) if i else 0)
-                 for i, k in enumerate(order)]  # fmt: skip
+    order = [
+        "planned",
+        "loaded",
+        "departed",
+        "at hub",
+        "departed",
+        "crossed border",
+        "delivered",
+        "received",
+    ]
+    positions = [
+        lines.index(f" {k} ", lines.index(order[i - 1]) if i else 0) for i, k in enumerate(order)
+    ]
     assert positions == sorted(positions)
     assert "2026-03-01T09:00:00+00:00" in lines  # 10:00+01:00 shown in UTC
     assert "tester" in lines and "UKR-BX-SHEHYNI" in lines
@@ -104,7 +125,7 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
                 "DEU-DEPOT-1",
             ],
             "kind 'flying'",
-        ),  # fmt: skip
+        ),
         (
             [
                 "track",
@@ -117,7 +138,7 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
                 "DEU-DEPOT-1",
             ],
             "expected an ISO 8601 time",
-        ),  # fmt: skip
+        ),
         (
             [
                 "track",
@@ -130,7 +151,7 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
                 "DEU-DEPOT-1",
             ],
             "with its offset",
-        ),  # fmt: skip
+        ),
         (
             [
                 "track",
@@ -145,7 +166,7 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
                 "4",
             ],
             "allowed next: planned, loaded, departed",
-        ),  # fmt: skip
+        ),
         (
             [
                 "track",
@@ -158,7 +179,7 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
                 "[bold]X",
             ],
             "place",
-        ),  # fmt: skip
+        ),
         (
             [
                 "track",
@@ -171,7 +192,7 @@ def test_track_shows_the_timeline_in_order_with_reporters_and_the_discrepancy(da
                 "DEU-DEPOT-1",
             ],
             "time",
-        ),  # fmt: skip
+        ),
         (["shipment", "list", "-w", "colour=red"], "cannot be filtered by colour"),
         (["shipment", "list", "-w", "nonsense"], "COLUMN=VALUE"),
         (["epcis", "import", "missing.jsonld"], "no such file"),
