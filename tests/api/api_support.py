@@ -35,6 +35,8 @@ ROLE_USERS = {role if role != "donor" else f"donor-{donor}": user for user, role
 OFFERS = OFFERS_HEADER + (
     "DEU,DEU-OF-0001,PZH2000,4,2026-02-01,DEU,new,20000000,EUR,,offered,\n"
     "DEU,DEU-OF-0002,HE155,500,2026-02-01,DEU,new,,EUR,,offered,\n"
+    # Accepted, of an item no requirement can use (so plans are as without it): SHP-1 carries it.
+    "DEU,DEU-OF-0005,M107,500,2026-02-01,DEU,new,,EUR,,accepted,\n"
     "POL,POL-OF-0001,KRAB,2,2026-03-01,POL,new,,EUR,,offered,\n"
 )
 PLEDGES = (
@@ -70,11 +72,16 @@ LANES = (
 )
 
 
+M107 = "M107,155mm M107 projectile,AMMO-155,V,RD,,,,2000,\n"  # no compatibility: no candidate
+
+
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
-    every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
-             "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
+    every = {**SEED, "item-types": SEED["item-types"] + M107, **BURDEN_SEED,
+             "compatibility": COMPATIBILITY, "fleet": FLEET, "nodes": NODES, "lanes": LANES,
+             "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
+    seed_shipment(engine)
     with UnitOfWork(engine, BOOTSTRAP) as uow:
         accounts.add_user(uow, "admin", "admin", None, PASSWORD)
     tokens = {}
@@ -85,6 +92,44 @@ def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
         with UnitOfWork(engine, ADMIN) as uow:
             tokens[user] = accounts.issue_token(uow, user, 7)
     return tokens
+
+
+SHIPPED_AT = "2026-03-01T08:00:00Z"
+
+
+def seed_shipment(engine: Engine) -> None:
+    """SHP-1: 100 units of DEU's accepted M107 offer, departed from the hub."""
+    from coalition.services import tracking
+
+    with UnitOfWork(engine, ADMIN) as uow:
+        tracking.create_shipment(uow, "SHP-1", "DEU:DEU-OF-0005", "REQ-1", 100, "POL-HUB-1",
+                                 "POL-BX-MEDYKA")  # fmt: skip
+    with UnitOfWork(engine, ADMIN) as uow:
+        tracking.record_event(uow, "SHP-1", "departed", SHIPPED_AT, "POL-HUB-1")
+
+
+def capture_document(kind_step: str = "entering_exiting", at: str = "2026-03-02T08:00:00Z"):
+    """An EPCIS document reporting SHP-1 crossing the border at POL-BX-MEDYKA."""
+    base = "https://id.coalition.invalid/"
+    return {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": at,
+        "epcisBody": {
+            "eventList": [
+                {
+                    "type": "ObjectEvent",
+                    "eventTime": at,
+                    "eventTimeZoneOffset": "+00:00",
+                    "action": "OBSERVE",
+                    "bizStep": kind_step,
+                    "readPoint": {"id": f"{base}node/POL-BX-MEDYKA"},
+                    "quantityList": [{"epcClass": f"{base}shipment/SHP-1", "quantity": 100}],
+                }
+            ]
+        },
+    }
 
 
 def assert_problem(

@@ -152,6 +152,12 @@ def may_report_event(principal: Principal, owner_donor: str, kind: str) -> bool:
     return False
 
 
+def may_report_any(principal: Principal) -> bool:
+    """Whether `principal` reports tracking events at all (analysts and auditors read only):
+    a capture of a partner's document by one who never may is refused as a whole."""
+    return principal.role in (Role.ADMIN, Role.COORDINATOR, Role.DONOR, Role.RECIPIENT)
+
+
 def may_verify_log(principal: Principal) -> bool:
     """Verifying the change log replays every record and names the ones that differ, so it is
     for those who see every record (staff and auditors). Anyone may read the log's head (its

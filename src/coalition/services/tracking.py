@@ -25,6 +25,7 @@ from typing import Any
 
 from coalition.domain.access import (
     SHIPMENT_ENTITY,
+    may_report_any,
     may_report_event,
     may_see,
     may_write,
@@ -525,6 +526,8 @@ def capture(uow: UnitOfWork, document: object, source: str = "document") -> Capt
     """Record the events of an EPCIS document, all or nothing (`io.epcis.read_document`):
     every problem names the event's index in epcisBody.eventList and the reason. Shipments
     the principal cannot see are unknown to it; events it may not report are refused."""
+    if not may_report_any(uow.principal):
+        raise Forbidden(f"{uow.actor} ({uow.principal.role}) does not report tracking events")
     store = uow.shipments
     rows = {r["shipment_id"]: r for r in store.find({})}
     shipments = {sid: shipment_of(r) for sid, r in rows.items()}
