@@ -35,8 +35,6 @@ ROLE_USERS = {role if role != "donor" else f"donor-{donor}": user for user, role
 OFFERS = OFFERS_HEADER + (
     "DEU,DEU-OF-0001,PZH2000,4,2026-02-01,DEU,new,20000000,EUR,,offered,\n"
     "DEU,DEU-OF-0002,HE155,500,2026-02-01,DEU,new,,EUR,,offered,\n"
-    # Accepted, of an item no requirement can use (so plans are as without it): SHP-1 carries it.
-    "DEU,DEU-OF-0005,M107,500,2026-02-01,DEU,new,,EUR,,accepted,\n"
     "POL,POL-OF-0001,KRAB,2,2026-03-01,POL,new,,EUR,,offered,\n"
 )
 PLEDGES = (
@@ -72,16 +70,20 @@ LANES = (
 )
 
 
-M107 = "M107,155mm M107 projectile,AMMO-155,V,RD,,,,2000,\n"  # no compatibility: no candidate
+# For the tracking routes: an accepted DEU offer of an item no requirement can use (no
+# compatibility), so plans are as without it.
+M107 = (
+    "code,name,family_code,supply_class,unit_of_issue\nM107,155mm M107 projectile,AMMO-155,V,RD\n"
+)
+ACCEPTED = OFFERS_HEADER + "DEU,DEU-OF-0005,M107,500,2026-02-01,DEU,new,,EUR,,accepted,\n"
 
 
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
-    every = {**SEED, "item-types": SEED["item-types"] + M107, **BURDEN_SEED,
+    every = {**SEED, **BURDEN_SEED,
              "compatibility": COMPATIBILITY, "fleet": FLEET, "nodes": NODES, "lanes": LANES,
              "offers": OFFERS, "pledges": PLEDGES}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
-    seed_shipment(engine)
     with UnitOfWork(engine, BOOTSTRAP) as uow:
         accounts.add_user(uow, "admin", "admin", None, PASSWORD)
     tokens = {}
@@ -97,10 +99,12 @@ def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
 SHIPPED_AT = "2026-03-01T08:00:00Z"
 
 
-def seed_shipment(engine: Engine) -> None:
-    """SHP-1: 100 units of DEU's accepted M107 offer, departed from the hub."""
+def seed_shipment(engine: Engine, tmp_path: Path) -> None:
+    """SHP-1: 100 units of DEU's accepted M107 offer DEU-OF-0005, departed from the hub."""
     from coalition.services import tracking
 
+    import_text(engine, tmp_path, "item-types", M107, name="m107.csv")
+    import_text(engine, tmp_path, "offers", ACCEPTED, name="accepted.csv")
     with UnitOfWork(engine, ADMIN) as uow:
         tracking.create_shipment(uow, "SHP-1", "DEU:DEU-OF-0005", "REQ-1", 100, "POL-HUB-1",
                                  "POL-BX-MEDYKA")  # fmt: skip

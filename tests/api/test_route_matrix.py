@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from api_support import USERS, Api, assert_problem, capture_document
+from api_support import USERS, Api, assert_problem, capture_document, seed_shipment
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
@@ -119,7 +119,7 @@ EXPECTED: dict[tuple[str, str], Expect] = {
         f"{V1}/shipments",
         {
             "shipment_id": "SHP-2",
-            "offer_key": "DEU:DEU-OF-0002",
+            "offer_key": "DEU:DEU-OF-0005",
             "requirement_ref": "REQ-1",
             "quantity": 1,
             "origin": "POL-HUB-1",
@@ -146,6 +146,13 @@ for _name, _kind in KINDS.items():
         EXPECTED[("POST", f"{V1}/{_name}/{{key}}/status")] = Expect(
             f"{V1}/{_name}/{_key}/status", {"status": LEGAL_STEP[_name]}
         )
+
+
+@pytest.fixture
+def sqlite_api(sqlite_api: Api) -> Api:
+    """The seeded API with a shipment (SHP-1, DEU's, departed) for the tracking routes."""
+    seed_shipment(sqlite_api.engine, sqlite_api.engine_tmp)
+    return sqlite_api
 
 
 def route_table() -> set[tuple[str, str]]:
