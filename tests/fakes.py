@@ -220,6 +220,14 @@ class FakeChanges:
         return len(changes)
 
 
+class FakeShipmentStore:
+    """No shipments: the in-memory ledger holds registries and plans only (the shipment
+    store is tested on SQLite and PostgreSQL)."""
+
+    def tracked_offers_across_owners(self) -> list[dict[str, Any]]:
+        return []
+
+
 class FakeLedger:
     """The whole in-memory database: registries, plans and the change log."""
 
@@ -266,6 +274,10 @@ class FakeUnitOfWork:
     @property
     def logistics_plans(self) -> FakeLogisticsPlanStore:
         return FakeLogisticsPlanStore(self.ledger.logistics_plans)
+
+    @property
+    def shipments(self) -> FakeShipmentStore:
+        return FakeShipmentStore()
 
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         return [e for e in self.ledger.log if e["entity"] == entity and e["entity_key"] == key]

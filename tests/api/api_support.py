@@ -84,6 +84,14 @@ COOPERATION = {
 }  # fmt: skip
 
 
+# For the tracking routes: an accepted DEU offer of an item no requirement can use (no
+# compatibility), so plans are as without it.
+M107 = (
+    "code,name,family_code,supply_class,unit_of_issue\nM107,155mm M107 projectile,AMMO-155,V,RD\n"
+)
+ACCEPTED = OFFERS_HEADER + "DEU,DEU-OF-0005,M107,500,2026-02-01,DEU,new,,EUR,,accepted,\n"
+
+
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
     every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
              "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES,
@@ -100,6 +108,46 @@ def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
         with UnitOfWork(engine, ADMIN) as uow:
             tokens[user] = accounts.issue_token(uow, user, 7)
     return tokens
+
+
+SHIPPED_AT = "2026-03-01T08:00:00Z"
+
+
+def seed_shipment(engine: Engine, tmp_path: Path) -> None:
+    """SHP-1: 100 units of DEU's accepted M107 offer DEU-OF-0005, departed from the hub."""
+    from coalition.services import tracking
+
+    import_text(engine, tmp_path, "item-types", M107, name="m107.csv")
+    import_text(engine, tmp_path, "offers", ACCEPTED, name="accepted.csv")
+    with UnitOfWork(engine, ADMIN) as uow:
+        tracking.create_shipment(uow, "SHP-1", "DEU:DEU-OF-0005", "REQ-1", 100, "POL-HUB-1",
+                                 "POL-BX-MEDYKA")  # fmt: skip
+    with UnitOfWork(engine, ADMIN) as uow:
+        tracking.record_event(uow, "SHP-1", "departed", SHIPPED_AT, "POL-HUB-1")
+
+
+def capture_document(kind_step: str = "entering_exiting", at: str = "2026-03-02T08:00:00Z"):
+    """An EPCIS document reporting SHP-1 crossing the border at POL-BX-MEDYKA."""
+    base = "https://id.coalition.invalid/"
+    return {
+        "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": at,
+        "epcisBody": {
+            "eventList": [
+                {
+                    "type": "ObjectEvent",
+                    "eventTime": at,
+                    "eventTimeZoneOffset": "+00:00",
+                    "action": "OBSERVE",
+                    "bizStep": kind_step,
+                    "readPoint": {"id": f"{base}node/POL-BX-MEDYKA"},
+                    "quantityList": [{"epcClass": f"{base}shipment/SHP-1", "quantity": 100}],
+                }
+            ]
+        },
+    }
 
 
 def assert_problem(

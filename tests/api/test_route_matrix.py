@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from api_support import USERS, Api, assert_problem
+from api_support import USERS, Api, assert_problem, capture_document, seed_shipment
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
@@ -127,6 +127,28 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", f"{V1}/changes"): Expect(f"{V1}/changes?entity=offer&key=DEU:DEU-OF-0001"),
     ("GET", f"{V1}/changes/verify"): Expect(f"{V1}/changes/verify"),
     ("GET", f"{V1}/changes/head"): Expect(f"{V1}/changes/head"),
+    # Tracking: SHP-1 is DEU's (seeded, departed); SHP-2 a new one of the same offer. The
+    # capture (run first) reports SHP-1 crossing the border, the event route its delivery.
+    ("GET", f"{V1}/shipments"): Expect(f"{V1}/shipments"),
+    ("GET", f"{V1}/shipments/{{shipment_id}}"): Expect(f"{V1}/shipments/SHP-1"),
+    ("POST", f"{V1}/shipments"): Expect(
+        f"{V1}/shipments",
+        {
+            "shipment_id": "SHP-2",
+            "offer_key": "DEU:DEU-OF-0005",
+            "requirement_ref": "REQ-1",
+            "quantity": 1,
+            "origin": "POL-HUB-1",
+            "destination": "POL-BX-MEDYKA",
+        },
+    ),
+    ("GET", f"{V1}/shipments/{{shipment_id}}/events"): Expect(f"{V1}/shipments/SHP-1/events"),
+    ("POST", f"{V1}/shipments/{{shipment_id}}/events"): Expect(
+        f"{V1}/shipments/SHP-1/events",
+        {"kind": "delivered", "time": "2026-03-03T08:00:00Z", "place": "POL-BX-MEDYKA"},
+    ),
+    ("GET", f"{V1}/epcis/events"): Expect(f"{V1}/epcis/events?from=2026-01-01"),
+    ("POST", f"{V1}/epcis/capture"): Expect(f"{V1}/epcis/capture", capture_document()),
 }
 for _name, _kind in KINDS.items():
     _key = SAMPLE_KEYS[_name]
@@ -140,6 +162,13 @@ for _name, _kind in KINDS.items():
         EXPECTED[("POST", f"{V1}/{_name}/{{key}}/status")] = Expect(
             f"{V1}/{_name}/{_key}/status", {"status": LEGAL_STEP[_name]}
         )
+
+
+@pytest.fixture
+def sqlite_api(sqlite_api: Api) -> Api:
+    """The seeded API with a shipment (SHP-1, DEU's, departed) for the tracking routes."""
+    seed_shipment(sqlite_api.engine, sqlite_api.engine_tmp)
+    return sqlite_api
 
 
 def route_table() -> set[tuple[str, str]]:
@@ -269,6 +298,9 @@ WRITES = {
 }
 
 
+SHIPMENT_SEEN = SEE_ALL | {"desk-deu", "ukraine"}
+
+
 def answers(ok: int, allowed: frozenset[str], seen: frozenset[str] = ALL) -> dict[str, int]:
     """`ok` for the allowed; 404 for whoever may not see the thing; 403 for the rest."""
     return {u: ok if u in allowed else 404 if u not in seen else 403 for u in ALL}
@@ -291,6 +323,24 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/changes"): answers(200, SEES["offers"], SEES["offers"]),
     ("GET", f"{V1}/changes/verify"): answers(200, SEE_ALL),  # it names every record
     ("GET", f"{V1}/changes/head"): answers(200, ALL),  # a hash and a count, to check later
+    # Shipments are owned by their offer's donor: SHP-1 (DEU, NATO UNCLASSIFIED) is seen by
+    # the staff, the auditor, DEU and Ukraine; DEU and the staff create shipments of DEU's
+    # offers; Ukraine reports what it sees on arrival (crossing the border, delivery,
+    # receipt), the auditor nothing; the others do not see SHP-1 (404).
+    ("GET", f"{V1}/shipments"): answers(200, ALL),  # empty for those who see none
+    ("GET", f"{V1}/shipments/{{shipment_id}}"): answers(200, SHIPMENT_SEEN, SHIPMENT_SEEN),
+    ("POST", f"{V1}/shipments"): answers(201, STAFF | {"desk-deu"}),
+    ("GET", f"{V1}/shipments/{{shipment_id}}/events"): answers(200, SHIPMENT_SEEN, SHIPMENT_SEEN),
+    ("POST", f"{V1}/shipments/{{shipment_id}}/events"): answers(
+        201, STAFF | {"desk-deu", "ukraine"}, SHIPMENT_SEEN
+    ),
+    ("GET", f"{V1}/epcis/events"): answers(200, ALL),  # only the events each may see
+    # A capture names SHP-1, unknown to those who do not see it: the document is refused
+    # (422, naming the event); the auditor and the analyst never report (403).
+    ("POST", f"{V1}/epcis/capture"): {
+        **answers(200, STAFF | {"desk-deu", "ukraine"}),
+        "desk-pol": 422,
+    },
 }
 for _name, _kind in KINDS.items():
     _seen, _writers = SEES[_name], WRITES[_name]

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from api_support import USERS, seed
+from api_support import USERS, seed, seed_shipment
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from sqlalchemy import Engine
@@ -37,6 +37,7 @@ def tokens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     engine: Engine = make_engine(f"sqlite:///{folder / 'coalition.db'}")
     migrate.upgrade(engine)
     issued = seed(engine, folder)
+    seed_shipment(engine, folder)
     APP.state.engine = engine
     yield issued
     APP.state.engine = None

@@ -120,6 +120,14 @@ def for_service_error(error: errors.ServiceError) -> JSONResponse:
     if isinstance(error, errors.ImportRejected):
         fields = [(p.column or "record", p.reason) for p in error.problems]
         return problem_response(422, str(error), fields)
+    if isinstance(error, errors.EpcisRejected):
+        located = [
+            ("document" if index < 0 else f"epcisBody.eventList[{index}]")
+            + (f".{name}" if name else "")
+            for index, name, _ in error.problems
+        ]
+        reasons = [reason for _, _, reason in error.problems]
+        return problem_response(422, str(error), list(zip(located, reasons, strict=True)))
     field = field_of(error)
     return problem_response(422, str(error), [(field, str(error))] if field else [])
 

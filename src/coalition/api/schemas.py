@@ -147,3 +147,95 @@ class ItemsPage(BaseModel):
     items: list[dict[str, Any]]
     next_cursor: str | None
     total: int
+
+
+# --- tracking (services/tracking.py) ---------------------------------------------------------
+
+MAX_CODE = 64  # a code: shipment id, node, requirement ref (domain.checks.code)
+MAX_TIME = 40  # an ISO 8601 time with its offset
+MAX_UNITS = 10**12  # domain.checks.MAX_UNITS bounds it further
+EVENT_KINDS = ("planned", "loaded", "departed", "at_hub", "crossed_border", "delivered",
+               "received")  # fmt: skip
+
+
+class ShipmentCreate(BaseModel):
+    model_config = STRICT
+    shipment_id: str = Field(min_length=1, max_length=MAX_CODE, examples=["SHP-1"])
+    offer_key: str = Field(
+        min_length=1, max_length=MAX_KEY, description="the accepted offer, DONOR:EXTERNAL_ID"
+    )
+    requirement_ref: str = Field(min_length=1, max_length=MAX_CODE)
+    quantity: int = Field(ge=1, le=MAX_UNITS, description="units shipped")
+    origin: str = Field(min_length=1, max_length=MAX_CODE, description="node it leaves from")
+    destination: str = Field(min_length=1, max_length=MAX_CODE, description="node it goes to")
+    marking: str | None = Field(
+        None, max_length=120, description="releasability; default: the offer's"
+    )
+
+
+class ShipmentRecord(BaseModel):
+    model_config = STRICT
+    shipment_id: str
+    offer_key: str
+    donor_code: str
+    requirement_ref: str
+    quantity: int
+    origin: str
+    destination: str
+    recipient_code: str
+    marking: str
+    version: int = Field(description="moves on with every event: the ETag")
+    created_by: str
+    created_at: str
+    state: str = Field(description="the last event's kind, or not_started")
+    received: int | None = Field(description="units received; null until received")
+    discrepancy: int | None = Field(description="units shipped but not received")
+
+
+class ShipmentPage(BaseModel):
+    model_config = STRICT
+    items: list[ShipmentRecord]
+    next_cursor: str | None = Field(description="pass as ?cursor= for the next page")
+    total: int = Field(description="shipments matching the filters, on all pages")
+
+
+class EventCreate(BaseModel):
+    model_config = STRICT
+    kind: Literal[EVENT_KINDS] = Field(description="what happened")  # type: ignore[valid-type]
+    time: str = Field(
+        min_length=1, max_length=MAX_TIME, description="ISO 8601 with offset",
+        examples=["2026-03-01T08:00:00Z"],
+    )  # fmt: skip
+    place: str = Field(min_length=1, max_length=MAX_CODE, description="the node's code")
+    quantity: int | None = Field(
+        None, ge=0, le=MAX_UNITS, description="units counted in: a receipt only"
+    )
+
+
+class EventRecord(BaseModel):
+    model_config = STRICT
+    kind: str
+    time: str
+    place: str
+    reported_by: str
+    quantity: int | None
+    recorded_at: str | None = None
+
+
+class TimelineRecord(BaseModel):
+    model_config = STRICT
+    shipment: dict[str, Any]
+    events: list[EventRecord]
+    state: str
+    next_allowed: list[str]
+    received: int | None
+    discrepancy: int | None
+
+
+class CaptureRecord(BaseModel):
+    model_config = STRICT
+    recorded: int = Field(description="new events recorded")
+    shipments: list[str]
+    batch_id: str
+    skipped: int = Field(description="events already recorded (a document sent twice)")
+    events: list[dict[str, Any]]

@@ -13,6 +13,17 @@ from it, so the CLI, API, imports, exports, plans and reports cannot disagree.
   pledges only as aggregates.
 - Plans (allocation and logistics) and jobs name donors' offers: coordination staff, admins and
   auditors only.
+- Shipments (and their events, visible exactly when their shipment is) are owned by the donor
+  of the offer they carry: staff and auditors see all; a donor's desk officer its own donor's
+  shipments, never another donor's (404, as for any hidden record); Ukraine's recipient staff
+  the shipments released to them (NATO UNCLASSIFIED or REL TO UKR: every shipment goes to
+  Ukraine, so "to them" is the marking's release); analysts none in detail (owned records),
+  only the delivered figures in coverage aggregates. This is `read_scope` for an owned
+  entity, with no special case (`SHIPMENT_ENTITY`).
+- Who may report a tracking event (`may_report_event`): staff any event; the owning donor any
+  event of its own shipments; Ukraine's recipient staff the events seen on arrival
+  (`RECIPIENT_REPORTS`: crossed the border, delivered, received) of shipments they see.
+  Creating a shipment is `may_write` for the entity "shipment" (staff, the owning donor).
 """
 
 from __future__ import annotations
@@ -40,6 +51,10 @@ SEES_ALL = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 STAFF_ONLY_ENTITIES = frozenset({"plan", "logistics_plan", "job", "user"})
 # Donors' money: never shown to Ukraine's staff as records.
 MONEY_ENTITIES = frozenset({"pledge"})
+# Shipments belong to the donor of their offer (storage filters them by that owner column).
+SHIPMENT_ENTITY = "shipment"
+# The tracking events Ukraine's recipient staff report (what they see when goods arrive).
+RECIPIENT_REPORTS = frozenset({"crossed_border", "delivered", "received"})
 # The smallest number of donors an aggregate shown to a restricted principal may draw on.
 MIN_DONORS_IN_AGGREGATE = 3
 
@@ -124,6 +139,24 @@ def may_write(principal: Principal, entity: str, owner_donor: str | None) -> boo
     if principal.role is Role.RECIPIENT:
         return entity in ("requirement", "fleet")
     return False
+
+
+def may_report_event(principal: Principal, owner_donor: str, kind: str) -> bool:
+    """Whether `principal` may report a tracking event of `kind` on a shipment of
+    `owner_donor` that it can see (visibility is checked first, by `read_scope`)."""
+    if principal.role in (Role.ADMIN, Role.COORDINATOR):
+        return True
+    if principal.role is Role.DONOR:
+        return owner_donor == principal.donor_code
+    if principal.role is Role.RECIPIENT:
+        return kind in RECIPIENT_REPORTS
+    return False
+
+
+def may_report_any(principal: Principal) -> bool:
+    """Whether `principal` reports tracking events at all (analysts and auditors read only):
+    a capture of a partner's document by one who never may is refused as a whole."""
+    return principal.role in (Role.ADMIN, Role.COORDINATOR, Role.DONOR, Role.RECIPIENT)
 
 
 def may_verify_log(principal: Principal) -> bool:

@@ -27,6 +27,31 @@ def coverage_stage(offer_status: str) -> str | None:
     return "offered" if meaning.alive else None
 
 
+def supply_stages(
+    offer_status: str, quantity: int, received: int = 0, lost: int = 0
+) -> dict[str, int]:
+    """One offer's units per coverage column.
+
+    An offer with no received shipment counts its whole quantity in its status's column
+    (`coverage_stage`). Once shipments of it are received (`domain.tracking`), the units
+    received count as delivered whatever the status; units lost in transit (a short receipt:
+    shipped, not received) count nowhere; the rest count in the status's column, or as
+    accepted when the status already says arrived (they were never shipped, so they have not
+    arrived).
+    """
+    stage = coverage_stage(offer_status)
+    if stage is None:
+        return {}
+    if not received and not lost:
+        return {stage: quantity}
+    rest = max(quantity - received - lost, 0)
+    stages = {"delivered": received}
+    if rest:
+        column = "accepted" if stage == "delivered" else stage
+        stages[column] = stages.get(column, 0) + rest
+    return stages
+
+
 @dataclass(frozen=True, slots=True)
 class FamilyTotals:
     family_code: str

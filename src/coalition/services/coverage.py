@@ -13,6 +13,7 @@ from coalition.domain.coverage import (
     FamilyTotals,
     coverage_by_area,
     coverage_stage,
+    supply_stages,
     total,
 )
 from coalition.domain.requirements import COUNTED_REQUIREMENT_STATES
@@ -46,6 +47,19 @@ def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
         if stage is not None and item_type in families:
             supplied[families[item_type]][stage] += int(units)
             donors[families[item_type]] |= owners
+    # Offers with received shipments count what arrived (domain.coverage.supply_stages):
+    # their whole quantity is taken out of their status's column and their tracked split
+    # put in. Same donors (a shipment's donor is its offer's), so withholding is unchanged.
+    for tracked in uow.shipments.tracked_offers_across_owners():
+        of_family = families.get(tracked["item_type_code"])
+        if of_family is None:
+            continue
+        status, quantity = tracked["status"], int(tracked["quantity"])
+        for stage, units in supply_stages(status, quantity).items():
+            supplied[of_family][stage] -= units
+        split = supply_stages(status, quantity, int(tracked["received"]), int(tracked["lost"]))
+        for stage, units in split.items():
+            supplied[of_family][stage] += units
     totals = []
     for family in uow.records(FAMILIES).find():
         code = family["code"]

@@ -50,3 +50,20 @@ class ImportRejected(ServiceError):
 
     def details(self) -> str:
         return "\n".join(str(p) for p in self.problems)
+
+
+class InvalidField(ServiceError):
+    """One value of a request cannot be used; `field` names it (the API lists it)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class EpcisRejected(ServiceError):
+    """An EPCIS document refused as a whole; nothing in it was recorded. `problems` holds
+    (event index in epcisBody.eventList, -1 for the document; field; reason)."""
+
+    def __init__(self, message: str, problems: list[tuple[int, str, str]]) -> None:
+        self.problems = problems
+        super().__init__(message)

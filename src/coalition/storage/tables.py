@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     MetaData,
@@ -334,6 +335,51 @@ for _registry in REGISTRY_TABLES:
         Column("marking", String(120), nullable=False, server_default="NATO UNCLASSIFIED")
     )
     _registry.append_column(Column("version", Integer, nullable=False, server_default="1"))
+
+# Shipment tracking (domain/tracking.py): a shipment carries units of one offer for one
+# requirement from an origin node to a destination node; its events are appended, never
+# changed. A shipment is owned by the donor of its offer (`domain.access`), and carries its
+# releasability marking and a row version like a registry row.
+shipments = Table(
+    "shipments",
+    metadata,
+    Column("shipment_id", CODE, primary_key=True),
+    Column("donor_code", CODE, ForeignKey("donors.code"), nullable=False),
+    Column("external_id", CODE, nullable=False),
+    Column("requirement_ref", CODE, ForeignKey("requirements.ref"), nullable=False),
+    Column("quantity", BigInteger, nullable=False),
+    Column("origin", CODE, ForeignKey("nodes.code"), nullable=False),
+    Column("destination", CODE, ForeignKey("nodes.code"), nullable=False),
+    Column("recipient_code", CODE, ForeignKey("recipients.code"), nullable=False),
+    Column("marking", String(120), nullable=False, server_default="NATO UNCLASSIFIED"),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    ForeignKeyConstraint(
+        ["donor_code", "external_id"],
+        ["offers.donor_code", "offers.external_id"],
+        name="fk_shipments_offer_offers",
+    ),
+    Index("ix_shipments_offer", "donor_code", "external_id"),
+)
+
+shipment_events = Table(
+    "shipment_events",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("shipment_id", CODE, ForeignKey("shipments.shipment_id"), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("time", DateTime(timezone=True), nullable=False),  # UTC
+    Column("place", CODE, ForeignKey("nodes.code"), nullable=False),
+    Column("reported_by", String(100), nullable=False),
+    Column("quantity", BigInteger, nullable=True),  # units received, on a receipt only
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    Column("batch_id", String(64), nullable=False),
+    Index("ix_shipment_events_shipment_id", "shipment_id"),
+    Index("ix_shipment_events_time", "time"),
+)
 
 # Allocation plans: versioned, never overwritten. `accepted_at` is set when a coordinator
 # accepts the plan. An accepted plan holds the whole allocation in force (its own assignments

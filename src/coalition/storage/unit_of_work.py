@@ -24,6 +24,7 @@ from coalition.storage.errors import DatabaseBusy, is_busy
 from coalition.storage.logistics_plans import LogisticsPlanStore
 from coalition.storage.plans import PlanStore
 from coalition.storage.repository import Repository
+from coalition.storage.shipments import ShipmentStore
 
 
 class UnitOfWork:
@@ -87,6 +88,11 @@ class UnitOfWork:
     def briefs(self) -> BriefStore:
         """Stored briefs of this principal's audience."""
         return BriefStore(self)
+
+    @property
+    def shipments(self) -> ShipmentStore:
+        """Shipments and their events, read through this principal's filter."""
+        return ShipmentStore(self)
 
     def history(self, entity: str, key: str) -> list[dict[str, Any]]:
         """Every change-log entry of one record, oldest first."""

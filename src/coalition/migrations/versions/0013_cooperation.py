@@ -2,10 +2,10 @@
 stored briefs
 
 Revision ID: 0013_cooperation
-Revises: 0009b_logistics_network
+Revises: 0011_tracking
 Create Date: 2026-12-02 06:20:00
 
-The chain is linear: 0009 web sessions, 0009b network, this, then 0014 logistics plans.
+The chain is linear: 0009 web sessions, 0009b network, 0011 tracking, this, 0014 logistics plans.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_cooperation"
-down_revision = "0009b_logistics_network"
+down_revision = "0011_tracking"
 branch_labels = None
 depends_on = None
 
