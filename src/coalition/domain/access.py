@@ -39,6 +39,8 @@ SEES_ALL = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 STAFF_ONLY_ENTITIES = frozenset({"plan", "job", "user"})
 # Donors' money: never shown to Ukraine's staff as records.
 MONEY_ENTITIES = frozenset({"pledge"})
+# What Ukraine's recipient staff may write: what Ukraine itself knows and reports.
+UKRAINE_WRITES = frozenset({"requirement", "fleet", "fleet_status", "cohort"})
 # The smallest number of donors an aggregate shown to a restricted principal may draw on.
 MIN_DONORS_IN_AGGREGATE = 3
 
@@ -115,13 +117,14 @@ def may_see(principal: Principal, entity: str, owner_donor: str | None, marking:
 
 def may_write(principal: Principal, entity: str, owner_donor: str | None) -> bool:
     """Admins and coordinators change any record; a donor its own offers and pledges; Ukraine's
-    staff requirements and fleet; analysts and auditors read only."""
+    staff what Ukraine itself knows: requirements, fleet, fleet status and the cohorts it sends
+    to training; analysts and auditors read only."""
     if principal.role in (Role.ADMIN, Role.COORDINATOR):
         return True
     if principal.role is Role.DONOR:
         return owner_donor is not None and owner_donor == principal.donor_code
     if principal.role is Role.RECIPIENT:
-        return entity in ("requirement", "fleet")
+        return entity in UKRAINE_WRITES
     return False
 
 
