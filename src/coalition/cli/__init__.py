@@ -9,6 +9,7 @@ from coalition.cli import burden as _burden  # noqa: F401
 from coalition.cli import demo as _demo  # noqa: F401
 from coalition.cli import ledger as _ledger  # noqa: F401
 from coalition.cli import serve as _serve  # noqa: F401
+from coalition.cli import training as _training  # noqa: F401
 from coalition.cli import users as _users  # noqa: F401
 from coalition.cli.app import app
 

@@ -290,15 +290,20 @@ def set_status(
 @app.command()
 @handles_errors
 def status(json_out: Json = False) -> None:
-    """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
-    from coalition.services import coverage
+    """The capability funnel (offered → accepted → delivered → crewed → operational), then
+    coverage per capability area (EUR value). --json prints the coverage rows."""
+    from coalition.cli.training import render_funnel
+    from coalition.services import coverage, training
     from coalition.services.database import reading
 
     with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)
+        funnel = [] if json_out else training.funnel(uow)
     if json_out:
         as_json([r.as_dict() for r in rows])
         return
+    if funnel:
+        render_funnel(funnel)
     render_coverage(rows)
 
 

@@ -106,9 +106,13 @@ class Diversity:
     family_code: str
     types_before: int
     hhi_before: Fraction | None  # None: no units in the family
-    types_after: int
+    types_after: int | None  # None (with hhi_after): withheld from this reader
     hhi_after: Fraction | None
     new_types: tuple[str, ...]  # types the additions bring into the family
+
+    @property
+    def withheld(self) -> bool:
+        return self.types_after is None
 
     def as_dict(self) -> dict[str, object]:
         def shown(value: Fraction | None) -> float | None:
@@ -121,6 +125,7 @@ class Diversity:
             "types_after": self.types_after,
             "hhi_after": shown(self.hhi_after),
             "new_types": list(self.new_types),
+            "withheld": self.withheld,
         }
 
 
