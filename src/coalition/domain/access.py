@@ -128,6 +128,12 @@ def may_write(principal: Principal, entity: str, owner_donor: str | None) -> boo
     return False
 
 
+def may_approve_drafts(principal: Principal) -> bool:
+    """Derived drafts (sustainment requirements) become requirements only when coordination
+    staff approve them: Ukraine states its own needs by writing requirements directly."""
+    return principal.role in (Role.ADMIN, Role.COORDINATOR)
+
+
 def may_verify_log(principal: Principal) -> bool:
     """Verifying the change log replays every record and names the ones that differ, so it is
     for those who see every record (staff and auditors). Anyone may read the log's head (its

@@ -73,6 +73,8 @@ class Course:
         if self.platform_code is not None and self.family_code is not None:
             raise InvalidValue("family_code", self.family_code,
                                "give a platform or a family the course trains for, not both")  # fmt: skip
+        if self.skill is Skill.CREW and self.platform_code is None:
+            raise InvalidValue("platform_code", "", "a crew course names the platform it crews")
         checks.PER_PLATFORM("per_platform", self.per_platform)
         if self.targeted and self.per_platform == 0:
             raise InvalidValue("per_platform", 0, "a course for a platform or family trains at "
@@ -80,8 +82,6 @@ class Course:
         if not self.targeted and self.per_platform:
             raise InvalidValue("per_platform", self.per_platform,
                                "only a course for a platform or family trains per platform")  # fmt: skip
-        if self.skill is Skill.CREW and self.platform_code is None:
-            raise InvalidValue("platform_code", "", "a crew course names the platform it crews")
         for code in self.prerequisites:
             checks.code("prerequisites", code)
         if self.code in self.prerequisites:

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from coalition import demo
+from coalition.domain.access import may_approve_drafts
 from coalition.domain.catalogue import capability_area
 from coalition.domain.errors import DomainError
 from coalition.domain.lifecycle import RequirementStatus
@@ -25,7 +26,7 @@ from coalition.domain.sustainment import (
 from coalition.io.usage_rates import RatesRejected, read_usage_rates
 from coalition.registries.kinds import FAMILIES, FLEET, FLEET_STATUS, ITEM_TYPES, REQUIREMENTS
 from coalition.services import ledger
-from coalition.services.errors import ImportRejected, ServiceError
+from coalition.services.errors import Forbidden, ImportRejected, ServiceError
 from coalition.services.training import records_of
 from coalition.storage.unit_of_work import UnitOfWork
 
@@ -97,6 +98,9 @@ def approve(
     status: str = RequirementStatus.APPROVED.value,
 ) -> Approval:
     """Write the drafts (all, or those named) into the requirements registry as `status`."""
+    if not may_approve_drafts(uow.principal):
+        raise Forbidden(f"{uow.actor} ({uow.principal.role}) may not approve sustainment drafts: "
+                        "coordinators and admins do")  # fmt: skip
     allowed = (RequirementStatus.DRAFT, RequirementStatus.SUBMITTED, RequirementStatus.APPROVED)
     if status not in allowed:
         raise ServiceError(f"--status {status!r}: one of {', '.join(allowed)}")

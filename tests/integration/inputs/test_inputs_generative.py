@@ -18,7 +18,7 @@ from coalition.domain import checks
 from coalition.domain.access import Principal
 from coalition.planning import allocation as planner
 from coalition.registries.kinds import KINDS
-from coalition.services import allocation, burden, coverage, ledger
+from coalition.services import allocation, burden, coverage, ledger, readiness, training
 from coalition.services.errors import ImportRejected
 from coalition.storage.engine import make_engine
 from coalition.storage.tables import metadata
@@ -125,6 +125,48 @@ VALID = {
         "outsize_per_day": "8",
         "cost_eur_per_t": "45",
     },
+    "courses": {
+        "code": "CRS-X",
+        "name": "Krab crew",
+        "skill": "crew",
+        "duration_weeks": "6",
+        "provider_code": "POL",
+        "mission": "EUMAM",
+        "platform_code": "KRAB",
+        "per_platform": "5",
+        "prerequisites": "",
+    },
+    "sites": {"code": "SITE-X", "name": "Site", "country": "POL", "provider_code": "POL"},
+    "intakes": {  # the input tests' ledger holds one course and site (conftest.BURDEN)
+        "code": "INTAKE-X",
+        "course_code": "CRS-PZH2000-CREW",
+        "site_code": "DEU-SITE-IDAR",
+        "start_date": "2026-01-12",
+        "seats": "20",
+    },
+    "cohorts": {
+        "code": "COHORT-X",
+        "unit_code": "UA-DEP-W1",
+        "language_group": "uk",
+        "size": "20",
+        "platform_code": "PZH2000",
+    },
+    "training-records": {
+        "intake_code": "PZH2000-CREW-01",
+        "cohort_code": "UA-DEP-W1-C01",
+        "enrolled": "20",
+        "graduated": "18",
+        "failed": "1",
+    },
+    "fleet-status": {
+        "item_type_code": "PZH2000",
+        "recipient_code": "UA-DEP-W1",
+        "as_of": "2026-01-01",
+        "operational": "3",
+        "in_maintenance": "1",
+        "awaiting_parts": "0",
+        "lost": "1",
+    },
 }
 
 HOSTILE = st.one_of(
@@ -173,6 +215,10 @@ def every_report_and_export_works(engine, folder: Path, imported: str) -> None:
     with UnitOfWork(engine, Principal("analyst")) as uow:
         coverage.coverage_rows(uow)
         burden.report(uow, 2025)
+        training.need(uow)
+        training.training_totals(uow)
+        training.funnel(uow)
+        readiness.report(uow)
         for name, kind in KINDS.items():
             for row in ledger.list_records(uow, name, {}, None):
                 ledger.get_record(uow, name, kind.key_of(row))
