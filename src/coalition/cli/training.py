@@ -23,8 +23,9 @@ if TYPE_CHECKING:
 Json = Annotated[bool, typer.Option("--json", help="print JSON instead of a table")]
 training_app = typer.Typer(help="Training need and totals.", no_args_is_help=True)
 app.add_typer(training_app, name="training")
-sustainment_app = typer.Typer(help="Ammunition and spares the fleet consumes.",
-                              no_args_is_help=True)  # fmt: skip
+sustainment_app = typer.Typer(
+    help="Ammunition and spares the fleet consumes.", no_args_is_help=True
+)
 app.add_typer(sustainment_app, name="sustainment")
 
 Reserve = Annotated[str | None, typer.Option(help="trainees per seat, e.g. 1.2 (default)")]
@@ -59,11 +60,17 @@ def render_need(result: TrainingNeed, limit: int | None = None) -> None:
         f"{result.parameters.margin_days} days before their equipment)"
         + ("" if limit is None or len(rows) <= limit else f" — {limit} of {len(rows)} courses"),
         [
-            {"course": c.course_code, "needed": c.needed, "graduated": c.graduated,
-             "in training": c.in_training, "shortfall": c.shortfall,
-             "first needed by": c.earliest_needed_by, "start by": c.start_by}
+            {
+                "course": c.course_code,
+                "needed": c.needed,
+                "graduated": c.graduated,
+                "in training": c.in_training,
+                "shortfall": c.shortfall,
+                "first needed by": c.earliest_needed_by,
+                "start by": c.start_by,
+            }
             for c in shown
-        ],  # fmt: skip
+        ],
         right=("needed", "graduated", "in training", "shortfall"),
     )
     if result.withheld:
@@ -116,12 +123,22 @@ def _rates(rows: list[Readiness], title: str) -> None:
     def pct(rate: float | None) -> str:
         return "no units" if rate is None else f"{100 * rate:.1f} %"
 
-    table(title, [
-        {"group": r.group.replace("_", " "), "operational": r.operational,
-         "maintenance": r.in_maintenance, "awaiting parts": r.awaiting_parts, "lost": r.lost,
-         "readiness": pct(r.rate), "as of": r.as_of}
-        for r in rows
-    ], right=("operational", "maintenance", "awaiting parts", "lost", "readiness"))  # fmt: skip
+    table(
+        title,
+        [
+            {
+                "group": r.group.replace("_", " "),
+                "operational": r.operational,
+                "maintenance": r.in_maintenance,
+                "awaiting parts": r.awaiting_parts,
+                "lost": r.lost,
+                "readiness": pct(r.rate),
+                "as of": r.as_of,
+            }
+            for r in rows
+        ],
+        right=("operational", "maintenance", "awaiting parts", "lost", "readiness"),
+    )
 
 
 def render_readiness(result: ReadinessReport, families: bool = True) -> None:
@@ -133,14 +150,20 @@ def render_readiness(result: ReadinessReport, families: bool = True) -> None:
         "Fleet diversity by family (HHI = Σ share² of types; after: with platforms accepted "
         "and not yet arrived)",
         [
-            {"family": d.family_code, "types": d.types_before,
-             "HHI": "" if d.hhi_before is None else f"{float(d.hhi_before):.3f}",
-             "types after": "withheld" if d.withheld else d.types_after,
-             "HHI after": "withheld" if d.withheld else
-             "" if d.hhi_after is None else f"{float(d.hhi_after):.3f}",
-             "new types": ", ".join(d.new_types)}
+            {
+                "family": d.family_code,
+                "types": d.types_before,
+                "HHI": "" if d.hhi_before is None else f"{float(d.hhi_before):.3f}",
+                "types after": "withheld" if d.withheld else d.types_after,
+                "HHI after": "withheld"
+                if d.withheld
+                else ""
+                if d.hhi_after is None
+                else f"{float(d.hhi_after):.3f}",
+                "new types": ", ".join(d.new_types),
+            }
             for d in changed
-        ],  # fmt: skip
+        ],
         right=("types", "HHI", "types after", "HHI after"),
     )
     if result.unreported:
@@ -161,15 +184,26 @@ def render_funnel(rows: list[AreaFunnel]) -> None:
         "Effective capability (EUR million of requirements met): offered → accepted → "
         "delivered → crewed → operational",
         [
-            {"capability area": r.capability_area.replace("_", " "),
-             "required": millions(r.required_eur),
-             **{name: millions(r.stage(name)) for name in
-                ("offered", "accepted", "delivered", "crewed", "operational")},
-             "effective": share(r)}
+            {
+                "capability area": r.capability_area.replace("_", " "),
+                "required": millions(r.required_eur),
+                **{
+                    name: millions(r.stage(name))
+                    for name in ("offered", "accepted", "delivered", "crewed", "operational")
+                },
+                "effective": share(r),
+            }
             for r in rows
-        ],  # fmt: skip
-        right=("required", "offered", "accepted", "delivered", "crewed", "operational",
-               "effective"),  # fmt: skip
+        ],
+        right=(
+            "required",
+            "offered",
+            "accepted",
+            "delivered",
+            "crewed",
+            "operational",
+            "effective",
+        ),
     )
 
 
@@ -199,10 +233,16 @@ def render_drafts(drafts: list[DraftRequirement]) -> None:
     table(
         f"Sustainment drafts ({len(drafts)}; `coalition sustainment approve` writes them)",
         [
-            {"ref": d.ref, "family": d.family_code, "platform": d.platform_code,
-             "quantity": d.quantity, "needed by": d.needed_by, "destination": d.destination_code}
+            {
+                "ref": d.ref,
+                "family": d.family_code,
+                "platform": d.platform_code,
+                "quantity": d.quantity,
+                "needed by": d.needed_by,
+                "destination": d.destination_code,
+            }
             for d in drafts
-        ],  # fmt: skip
+        ],
         right=("quantity",),
     )
 
@@ -224,7 +264,9 @@ def sustainment_approve(
     params = sustainment.parameters(band, months, parse_day(start, "--start") if start else None)
     with writing(principal()) as uow:
         result = sustainment.approve(uow, params, rates, ref or None, status)
-    say(f"{len(result.created)} requirement(s) created as {status}"
-        + (f" (batch {result.batch_id})" if result.batch_id else ""))  # fmt: skip
+    say(
+        f"{len(result.created)} requirement(s) created as {status}"
+        + (f" (batch {result.batch_id})" if result.batch_id else "")
+    )
     if result.already:
         say(f"{len(result.already)} draft(s) already in the registry, left as they are")

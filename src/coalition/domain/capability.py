@@ -67,8 +67,13 @@ def stage_units(
         capacity = crew_capacity(units.item_type_code, courses, graduates)
         crewed = delivered if capacity is None else min(delivered, capacity)
         effective = min(crewed, operational.get(units.item_type_code, 0))
-    return {"offered": units.offered, "accepted": units.accepted, "delivered": delivered,
-            "crewed": crewed, "operational": effective}  # fmt: skip
+    return {
+        "offered": units.offered,
+        "accepted": units.accepted,
+        "delivered": delivered,
+        "crewed": crewed,
+        "operational": effective,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,17 +102,22 @@ class AreaFunnel:
         return AreaFunnel(self.capability_area, self.required_eur, None, self.donors)
 
     def as_dict(self) -> dict[str, object]:
-        out: dict[str, object] = {"capability_area": self.capability_area,
-                                  "required_eur": str(self.required_eur),
-                                  "withheld": self.withheld}  # fmt: skip
+        out: dict[str, object] = {
+            "capability_area": self.capability_area,
+            "required_eur": str(self.required_eur),
+            "withheld": self.withheld,
+        }
         for name in STAGES:
             value = self.stage(name)
             out[f"{name}_eur"] = None if value is None else str(value)
         effective = self.stage("operational")
         out["effective_pct"] = (
-            None if effective is None else
-            round(float(100 * effective / self.required_eur), 1) if self.required_eur else 0.0
-        )  # fmt: skip
+            None
+            if effective is None
+            else round(float(100 * effective / self.required_eur), 1)
+            if self.required_eur
+            else 0.0
+        )
         return out
 
 
@@ -135,8 +145,8 @@ def funnel_by_area(
         area = need.capability_area
         v = need.unit_value_eur
         required[area] = required.get(area, ZERO) + need.required_units * v
-        units = by_family.get(need.family_code, dict.fromkeys(STAGES, 0))
-        met = [min(need.required_units, units[name]) * v for name in STAGES]
+        supplied = by_family.get(need.family_code, dict.fromkeys(STAGES, 0))
+        met = [min(need.required_units, supplied[name]) * v for name in STAGES]
         values[area] = [a + b for a, b in zip(values.get(area, [ZERO] * 5), met, strict=True)]
         area_donors[area] = area_donors.get(area, frozenset()) | (donors or {}).get(
             need.family_code, frozenset()

@@ -73,9 +73,7 @@ class Readiness:
         }
 
 
-def readiness_by(
-    reports: Iterable[FleetStatus], group_of: Mapping[str, str]
-) -> list[Readiness]:
+def readiness_by(reports: Iterable[FleetStatus], group_of: Mapping[str, str]) -> list[Readiness]:
     """Readiness per group: `group_of` maps an item type to its family or area (item types it
     does not name are left out). Reads only the latest report per (item type, recipient)."""
     sums: dict[str, list[int]] = {}
@@ -90,7 +88,11 @@ def readiness_by(
         row[2] += r.awaiting_parts
         row[3] += r.lost
         oldest[group] = min(oldest.get(group, r.as_of), r.as_of)
-    return [Readiness(g, *sums[g], oldest[g]) for g in sorted(sums)]
+    return [Readiness(g, *_four(sums[g]), as_of=oldest[g]) for g in sorted(sums)]
+
+
+def _four(values: list[int]) -> tuple[int, int, int, int]:
+    return values[0], values[1], values[2], values[3]
 
 
 def operational_by_type(reports: Iterable[FleetStatus]) -> dict[str, int]:
@@ -151,6 +153,7 @@ def diversity(
             if f == family and q > 0:
                 after[t] = after.get(t, 0) + q
         new = tuple(sorted(set(after) - set(before)))
-        out.append(Diversity(family, len(before), herfindahl(before), len(after),
-                             herfindahl(after), new))  # fmt: skip
+        out.append(
+            Diversity(family, len(before), herfindahl(before), len(after), herfindahl(after), new)
+        )
     return out

@@ -88,12 +88,18 @@ class DraftRequirement:
 
     def cells(self, status: str) -> dict[str, str]:
         """As the requirements registry's spreadsheet cells."""
-        return {"ref": self.ref, "capability_area": self.capability_area.value,
-                "family_code": self.family_code, "quantity": str(self.quantity),
-                "priority": str(self.priority), "needed_by": self.needed_by.isoformat(),
-                "destination_code": self.destination_code, "status": status,
-                "platform_code": self.platform_code or "",
-                "description": self.description}  # fmt: skip
+        return {
+            "ref": self.ref,
+            "capability_area": self.capability_area.value,
+            "family_code": self.family_code,
+            "quantity": str(self.quantity),
+            "priority": str(self.priority),
+            "needed_by": self.needed_by.isoformat(),
+            "destination_code": self.destination_code,
+            "status": status,
+            "platform_code": self.platform_code or "",
+            "description": self.description,
+        }
 
     def as_dict(self) -> dict[str, object]:
         return {**self.cells("draft"), "quantity": self.quantity}
@@ -133,22 +139,34 @@ def drafts(
         for rate in sorted(by_platform.get(platform, ()), key=lambda r: r.item_type_code):
             item = supplies.get(rate.item_type_code)
             if item is None:
-                raise InvalidValue("item_type_code", rate.item_type_code,
-                                   "a usage rate names an item type the catalogue lacks")  # fmt: skip
+                raise InvalidValue(
+                    "item_type_code",
+                    rate.item_type_code,
+                    "a usage rate names an item type the catalogue lacks",
+                )
             amount = quantity(units, rate.per_platform_per_month, parameters.months)
             if amount <= 0:
                 continue
             if amount > checks.MAX_UNITS:
-                raise InvalidValue("per_platform_per_month", rate.per_platform_per_month,
-                                   f"{units} {platform} at this rate need {amount:,} "
-                                   f"{rate.item_type_code}: more than one requirement holds "
-                                   f"({checks.MAX_UNITS:,})")  # fmt: skip
-            out.append(DraftRequirement(
-                draft_ref(platform, rate.item_type_code, recipient, parameters.start),
-                item.capability_area, item.family_code,
-                amount, parameters.priority, parameters.start, recipient,
-                platform if item.platform_code == platform else None,
-                f"sustainment: {units} {platform} x {rate.per_platform_per_month}/month x "
-                f"{parameters.months} months ({parameters.band.value} band)",
-            ))  # fmt: skip
+                raise InvalidValue(
+                    "per_platform_per_month",
+                    rate.per_platform_per_month,
+                    f"{units} {platform} at this rate need {amount:,} "
+                    f"{rate.item_type_code}: more than one requirement holds "
+                    f"({checks.MAX_UNITS:,})",
+                )
+            out.append(
+                DraftRequirement(
+                    draft_ref(platform, rate.item_type_code, recipient, parameters.start),
+                    item.capability_area,
+                    item.family_code,
+                    amount,
+                    parameters.priority,
+                    parameters.start,
+                    recipient,
+                    platform if item.platform_code == platform else None,
+                    f"sustainment: {units} {platform} x {rate.per_platform_per_month}/month x "
+                    f"{parameters.months} months ({parameters.band.value} band)",
+                )
+            )
     return out

@@ -71,17 +71,27 @@ class Course:
         if self.family_code is not None:
             checks.code("family_code", self.family_code)
         if self.platform_code is not None and self.family_code is not None:
-            raise InvalidValue("family_code", self.family_code,
-                               "give a platform or a family the course trains for, not both")  # fmt: skip
+            raise InvalidValue(
+                "family_code",
+                self.family_code,
+                "give a platform or a family the course trains for, not both",
+            )
         if self.skill is Skill.CREW and self.platform_code is None:
             raise InvalidValue("platform_code", "", "a crew course names the platform it crews")
         checks.PER_PLATFORM("per_platform", self.per_platform)
         if self.targeted and self.per_platform == 0:
-            raise InvalidValue("per_platform", 0, "a course for a platform or family trains at "
-                               "least 1 person per platform (its crew size)")  # fmt: skip
+            raise InvalidValue(
+                "per_platform",
+                0,
+                "a course for a platform or family trains at "
+                "least 1 person per platform (its crew size)",
+            )
         if not self.targeted and self.per_platform:
-            raise InvalidValue("per_platform", self.per_platform,
-                               "only a course for a platform or family trains per platform")  # fmt: skip
+            raise InvalidValue(
+                "per_platform",
+                self.per_platform,
+                "only a course for a platform or family trains per platform",
+            )
         for code in self.prerequisites:
             checks.code("prerequisites", code)
         if self.code in self.prerequisites:
@@ -172,9 +182,12 @@ class TrainingRecord:
         checks.COUNT("graduated", self.graduated)
         checks.COUNT("failed", self.failed)
         if self.graduated + self.failed > self.enrolled:
-            raise InvalidValue("graduated", self.graduated,
-                               f"graduated + failed ({self.graduated + self.failed}) exceeds "
-                               f"enrolled ({self.enrolled})")  # fmt: skip
+            raise InvalidValue(
+                "graduated",
+                self.graduated,
+                f"graduated + failed ({self.graduated + self.failed}) exceeds "
+                f"enrolled ({self.enrolled})",
+            )
 
     @property
     def in_training(self) -> int:
@@ -202,8 +215,9 @@ class FleetStatus:
         for name in ("operational", "in_maintenance", "awaiting_parts", "lost"):
             checks.COUNT(name, getattr(self, name))
         if self.total > checks.MAX_UNITS:
-            raise InvalidValue("lost", self.lost, f"the counts add up to more than "
-                               f"{checks.MAX_UNITS:,} units")  # fmt: skip
+            raise InvalidValue(
+                "lost", self.lost, f"the counts add up to more than {checks.MAX_UNITS:,} units"
+            )
 
     @property
     def total(self) -> int:
@@ -237,9 +251,15 @@ class TrainingTotals:
         return self.enrolled - self.graduated - self.failed
 
     def as_dict(self) -> dict[str, object]:
-        return {"mission": self.mission, "year": self.year, "intakes": self.intakes,
-                "enrolled": self.enrolled, "graduated": self.graduated, "failed": self.failed,
-                "in_training": self.in_training}  # fmt: skip
+        return {
+            "mission": self.mission,
+            "year": self.year,
+            "intakes": self.intakes,
+            "enrolled": self.enrolled,
+            "graduated": self.graduated,
+            "failed": self.failed,
+            "in_training": self.in_training,
+        }
 
 
 def totals(
@@ -262,7 +282,10 @@ def totals(
         course = courses.get(intake.course_code)
         if course is None:
             raise InvalidValue("course_code", intake.course_code, "unknown course")
-        group = (course.mission.value, graduation_date(intake.start_date, course.duration_weeks).year)
+        group = (
+            course.mission.value,
+            graduation_date(intake.start_date, course.duration_weeks).year,
+        )
         if (mission is not None and group[0] != mission) or (year is not None and group[1] != year):
             continue
         row = sums.setdefault(group, [0, 0, 0])

@@ -126,8 +126,9 @@ def need_lines(
     for (code, needed_by, item), count in sorted(platforms.items()):
         course = by_code[code]
         people = trainees(count, course.per_platform, parameters.reserve_factor)
-        line = NeedLine(code, needed_by, latest_start(needed_by, course.duration_weeks),
-                        people, count, item)  # fmt: skip
+        line = NeedLine(
+            code, needed_by, latest_start(needed_by, course.duration_weeks), people, count, item
+        )
         lines.append(line)
         lines.extend(_prerequisite_lines(by_code, line, (code,)))
     return sorted(lines, key=lambda n: (n.needed_by, n.course_code, n.via))
@@ -139,15 +140,23 @@ def _prerequisite_lines(
     out = []
     for code in sorted(by_code[line.course_code].prerequisites):
         if code in chain:
-            raise InvalidValue("prerequisites", code, "prerequisites form a cycle: "
-                               + " → ".join((*chain, code)))  # fmt: skip
+            raise InvalidValue(
+                "prerequisites", code, "prerequisites form a cycle: " + " → ".join((*chain, code))
+            )
         prerequisite = by_code.get(code)
         if prerequisite is None:
-            raise InvalidValue("prerequisites", code, f"course {line.course_code} requires "
-                               "an unknown course")  # fmt: skip
+            raise InvalidValue(
+                "prerequisites", code, f"course {line.course_code} requires an unknown course"
+            )
         needed_by = line.start_by
-        before = NeedLine(code, needed_by, latest_start(needed_by, prerequisite.duration_weeks),
-                          line.trainees, 0, line.course_code)  # fmt: skip
+        before = NeedLine(
+            code,
+            needed_by,
+            latest_start(needed_by, prerequisite.duration_weeks),
+            line.trainees,
+            0,
+            line.course_code,
+        )
         out.append(before)
         out.extend(_prerequisite_lines(by_code, before, (*chain, code)))
     return out
@@ -168,7 +177,13 @@ def course_needs(
         if first is None or line.needed_by < first.needed_by:
             earliest[line.course_code] = line
     return [
-        CourseNeed(code, needed[code], graduated.get(code, 0), in_training.get(code, 0),
-                   earliest[code].needed_by, earliest[code].start_by)  # fmt: skip
+        CourseNeed(
+            code,
+            needed[code],
+            graduated.get(code, 0),
+            in_training.get(code, 0),
+            earliest[code].needed_by,
+            earliest[code].start_by,
+        )
         for code in sorted(needed)
     ]

@@ -53,10 +53,11 @@ def report(uow: UnitOfWork) -> ReadinessReport:
             coming[(family_of[item], item)] += int(units)
             donors[family_of[item]] |= owners
     spread = [
-        d if may_see_aggregate(uow.principal, frozenset(donors.get(d.family_code, ())))
+        d
+        if may_see_aggregate(uow.principal, frozenset(donors.get(d.family_code, ())))
         else replace(d, types_after=None, hhi_after=None, new_types=())
         for d in diversity(fleet, coming)
-    ]  # fmt: skip
+    ]
     reported = {r.item_type_code for r in reports}
     return ReadinessReport(
         readiness_by(reports, area_of),

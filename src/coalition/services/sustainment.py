@@ -71,9 +71,12 @@ def draft(
     """Draft requirements for ammunition and spares over the horizon (nothing is written)."""
     areas = {row["code"]: row["capability_area"] for row in uow.records(FAMILIES).find()}
     supplies = {
-        row["code"]: SupplyItem(row["code"], row["family_code"],
-                                capability_area("capability_area", areas[row["family_code"]]),
-                                row["platform_code"])  # fmt: skip
+        row["code"]: SupplyItem(
+            row["code"],
+            row["family_code"],
+            capability_area("capability_area", areas[row["family_code"]]),
+            row["platform_code"],
+        )
         for row in uow.records(ITEM_TYPES).find()
         if row["family_code"] in areas
     }
@@ -99,8 +102,10 @@ def approve(
 ) -> Approval:
     """Write the drafts (all, or those named) into the requirements registry as `status`."""
     if not may_approve_drafts(uow.principal):
-        raise Forbidden(f"{uow.actor} ({uow.principal.role}) may not approve sustainment drafts: "
-                        "coordinators and admins do")  # fmt: skip
+        raise Forbidden(
+            f"{uow.actor} ({uow.principal.role}) may not approve sustainment drafts: "
+            "coordinators and admins do"
+        )
     allowed = (RequirementStatus.DRAFT, RequirementStatus.SUBMITTED, RequirementStatus.APPROVED)
     if status not in allowed:
         raise ServiceError(f"--status {status!r}: one of {', '.join(allowed)}")

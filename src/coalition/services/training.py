@@ -101,10 +101,16 @@ class TrainingNeed:
             "margin_days": self.parameters.margin_days,
             "courses": [c.as_dict() for c in self.courses],
             "lines": [
-                {"course": n.course_code, "needed_by": n.needed_by, "start_by": n.start_by,
-                 "trainees": n.trainees, "platforms": n.platforms, "via": n.via}
+                {
+                    "course": n.course_code,
+                    "needed_by": n.needed_by,
+                    "start_by": n.start_by,
+                    "trainees": n.trainees,
+                    "platforms": n.platforms,
+                    "via": n.via,
+                }
                 for n in self.lines
-            ],  # fmt: skip
+            ],
             "withheld": self.withheld,
         }
 
@@ -226,7 +232,13 @@ def funnel(uow: UnitOfWork) -> list[AreaFunnel]:
     intakes = _intakes(uow)
     graduates = graduates_by_course(_records(uow), intakes)
     operational = operational_by_type(records_of(uow, FLEET_STATUS))
-    rows = funnel_by_area(needs, type_units, _courses(uow), graduates, operational,
-                          {f: frozenset(d) for f, d in donors.items()})  # fmt: skip
+    rows = funnel_by_area(
+        needs,
+        type_units,
+        _courses(uow),
+        graduates,
+        operational,
+        {f: frozenset(d) for f, d in donors.items()},
+    )
     shown = [a if may_see_aggregate(uow.principal, a.donors) else a.withholding() for a in rows]
     return [*shown, funnel_total(shown)] if shown else []

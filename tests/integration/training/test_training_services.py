@@ -51,11 +51,18 @@ def test_the_need_is_derived_from_accepted_and_delivered_platforms(ledger):
     # Six delivered on 1 March: 6 x 5 x 1.2 = 36 crew by 30 January; 19 graduated, none left
     # in training. Krab has no course: it needs nobody here.
     (line,) = need.lines
-    assert (line.course_code, line.trainees, line.needed_by) == ("CRS-PZH2000-CREW", 36,
-                                                                  date(2026, 1, 30))  # fmt: skip
+    assert (line.course_code, line.trainees, line.needed_by) == (
+        "CRS-PZH2000-CREW",
+        36,
+        date(2026, 1, 30),
+    )
     (course,) = need.courses
-    assert (course.needed, course.graduated, course.in_training, course.shortfall) == (36, 19, 0,
-                                                                                       17)  # fmt: skip
+    assert (course.needed, course.graduated, course.in_training, course.shortfall) == (
+        36,
+        19,
+        0,
+        17,
+    )
 
 
 def test_a_need_drawn_on_one_donor_is_withheld_from_an_analyst(ledger):
@@ -106,7 +113,10 @@ def test_readiness_and_diversity(ledger):
     with UnitOfWork(ledger, COORDINATOR, write=False) as uow:
         (sph,) = readiness.report(uow).diversity
     assert (sph.types_after, float(sph.hhi_after or 0), sph.new_types) == (
-        2, pytest.approx(5 / 9), ("KRAB",))  # fmt: skip
+        2,
+        pytest.approx(5 / 9),
+        ("KRAB",),
+    )
 
 
 def test_sustainment_drafts_are_approved_once_and_logged(ledger, tmp_path):
@@ -132,19 +142,27 @@ def test_sustainment_drafts_are_approved_once_and_logged(ledger, tmp_path):
 
 def test_a_faulty_rates_file_is_refused_by_row_and_column_and_nothing_written(ledger, tmp_path):
     rates = tmp_path / "rates.csv"
-    rates.write_text(RATES + "PZH2000,HE155,extreme,1,x\nPZH2000,HE155,low,-1,x\n"
-                     "PZH2000,HE155,medium,5,duplicate\n", encoding="utf-8")  # fmt: skip
+    rates.write_text(
+        RATES + "PZH2000,HE155,extreme,1,x\nPZH2000,HE155,low,-1,x\n"
+        "PZH2000,HE155,medium,5,duplicate\n",
+        encoding="utf-8",
+    )
     before = database_content(ledger)
     with UnitOfWork(ledger, COORDINATOR) as uow, pytest.raises(ImportRejected) as refused:
         sustainment.approve(uow, sustainment.parameters(), rates)
     assert {(p.row, p.column) for p in refused.value.problems} == {
-        (4, "band"), (5, "per_platform_per_month"), (6, "item_type_code")}  # fmt: skip
+        (4, "band"),
+        (5, "per_platform_per_month"),
+        (6, "item_type_code"),
+    }
     assert database_content(ledger) == before
 
 
 def test_a_fleet_status_count_that_adds_up_past_the_limit_is_refused(ledger, tmp_path):
-    text = ("item_type_code,recipient_code,as_of,operational,in_maintenance,awaiting_parts,lost\n"
-            "PZH2000,UA-DEP-W1,2026-11-02,10000000,1,0,0\n")  # fmt: skip
+    text = (
+        "item_type_code,recipient_code,as_of,operational,in_maintenance,awaiting_parts,lost\n"
+        "PZH2000,UA-DEP-W1,2026-11-02,10000000,1,0,0\n"
+    )
     with pytest.raises(ImportRejected) as refused:
         import_text(ledger, tmp_path, "fleet-status", text)
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, "lost")]

@@ -46,10 +46,25 @@ from coalition.domain.training_need import (
 )
 
 
-def crew(code: str = "CRS-PZH", platform: str = "PZH2000", per: int = 5, weeks: int = 6,
-         prerequisites: frozenset[str] = frozenset(), mission: Mission = Mission.EUMAM) -> Course:  # fmt: skip
-    return Course(code, "crew", Skill.CREW, weeks, "DEU", mission, platform_code=platform,
-                  per_platform=per, prerequisites=prerequisites)  # fmt: skip
+def crew(
+    code: str = "CRS-PZH",
+    platform: str = "PZH2000",
+    per: int = 5,
+    weeks: int = 6,
+    prerequisites: frozenset[str] = frozenset(),
+    mission: Mission = Mission.EUMAM,
+) -> Course:
+    return Course(
+        code,
+        "crew",
+        Skill.CREW,
+        weeks,
+        "DEU",
+        mission,
+        platform_code=platform,
+        per_platform=per,
+        prerequisites=prerequisites,
+    )
 
 
 BASIC = Course("CRS-BASIC", "basics", Skill.OTHER, 3, "POL", Mission.EUMAM)
@@ -70,9 +85,17 @@ JUNE = date(2026, 6, 1)
     ],
 )
 def test_a_course_refuses_what_cannot_be_trained(changes, field):
-    values = {"code": "CRS-PZH", "name": "crew", "skill": Skill.CREW, "duration_weeks": 6,
-              "provider_code": "DEU", "mission": Mission.EUMAM, "platform_code": "PZH2000",
-              "per_platform": 5, **changes}  # fmt: skip
+    values = {
+        "code": "CRS-PZH",
+        "name": "crew",
+        "skill": Skill.CREW,
+        "duration_weeks": 6,
+        "provider_code": "DEU",
+        "mission": Mission.EUMAM,
+        "platform_code": "PZH2000",
+        "per_platform": 5,
+        **changes,
+    }
     with pytest.raises(InvalidValue) as error:
         Course(**values)
     assert error.value.field == field
@@ -97,38 +120,55 @@ def test_equipment_date_is_delivery_or_arrival_and_only_accepted_offers_count():
 
 def test_four_howitzers_need_24_crew_a_month_early_and_their_prerequisite_six_weeks_before():
     course = crew(prerequisites=frozenset({"CRS-BASIC"}))
-    lines = need_lines([course, BASIC], [Delivery("PZH2000", "SPH-155", 4, JUNE)],
-                       NeedParameters(Decimal("1.2"), 30))  # fmt: skip
+    lines = need_lines(
+        [course, BASIC],
+        [Delivery("PZH2000", "SPH-155", 4, JUNE)],
+        NeedParameters(Decimal("1.2"), 30),
+    )
     # 4 platforms x 5 crew x 1.2 = 24, graduated 30 days before 1 June = 2 May; the 6-week
     # course starts by 21 March, by when 24 must have passed the 3-week basics (start 28 Feb).
     by_course = {n.course_code: n for n in lines}
     assert (by_course["CRS-PZH"].trainees, by_course["CRS-PZH"].needed_by) == (24, date(2026, 5, 2))
     assert by_course["CRS-PZH"].start_by == date(2026, 3, 21)
     assert (by_course["CRS-BASIC"].trainees, by_course["CRS-BASIC"].needed_by) == (
-        24, date(2026, 3, 21))  # fmt: skip
+        24,
+        date(2026, 3, 21),
+    )
     assert by_course["CRS-BASIC"].start_by == date(2026, 2, 28)
     assert by_course["CRS-BASIC"].via == "CRS-PZH"
 
 
 def test_platforms_on_one_date_are_added_before_rounding_up():
-    lines = need_lines([crew()], [Delivery("PZH2000", "SPH-155", 1, JUNE),
-                                  Delivery("PZH2000", "SPH-155", 1, JUNE)],
-                       NeedParameters(Decimal("1.1"), 0))  # fmt: skip
+    lines = need_lines(
+        [crew()],
+        [Delivery("PZH2000", "SPH-155", 1, JUNE), Delivery("PZH2000", "SPH-155", 1, JUNE)],
+        NeedParameters(Decimal("1.1"), 0),
+    )
     assert [n.trainees for n in lines] == [11]  # ceil(2 x 5 x 1.1), not 2 x ceil(5.5) = 12
 
 
 def test_a_family_course_trains_for_every_platform_of_the_family():
-    maintainer = Course("CRS-SPH-MAINT", "maint", Skill.MAINTAINER, 4, "DEU", Mission.NSATU,
-                        family_code="SPH-155", per_platform=1)  # fmt: skip
-    lines = need_lines([maintainer, crew()], [Delivery("KRAB", "SPH-155", 3, JUNE)],
-                       NeedParameters())  # fmt: skip
+    maintainer = Course(
+        "CRS-SPH-MAINT",
+        "maint",
+        Skill.MAINTAINER,
+        4,
+        "DEU",
+        Mission.NSATU,
+        family_code="SPH-155",
+        per_platform=1,
+    )
+    lines = need_lines(
+        [maintainer, crew()], [Delivery("KRAB", "SPH-155", 3, JUNE)], NeedParameters()
+    )
     assert [(n.course_code, n.trainees) for n in lines] == [("CRS-SPH-MAINT", 4)]  # ceil(3.6)
 
 
 def test_a_cycle_of_prerequisites_is_refused_naming_it():
     a = crew(prerequisites=frozenset({"CRS-B"}))
-    b = Course("CRS-B", "b", Skill.OTHER, 2, "DEU", Mission.EUMAM,
-               prerequisites=frozenset({"CRS-PZH"}))  # fmt: skip
+    b = Course(
+        "CRS-B", "b", Skill.OTHER, 2, "DEU", Mission.EUMAM, prerequisites=frozenset({"CRS-PZH"})
+    )
     with pytest.raises(InvalidValue, match="cycle: CRS-PZH → CRS-B → CRS-PZH"):
         need_lines([a, b], [Delivery("PZH2000", "SPH-155", 1, JUNE)], NeedParameters())
 
@@ -157,18 +197,43 @@ def test_totals_by_mission_and_year_of_graduation():
         "I-2": Intake("I-2", "CRS-PZH", "S", date(2025, 12, 1), 20),  # graduates 2026-01-12
         "I-3": Intake("I-3", "CRS-US", "S", date(2025, 1, 6), 20),  # graduates 2025-03-17
     }
-    records = [TrainingRecord("I-1", "A", 20, 18, 2), TrainingRecord("I-1", "B", 10, 10, 0),
-               TrainingRecord("I-2", "C", 20, 0, 1), TrainingRecord("I-3", "D", 12, 11, 1)]  # fmt: skip
+    records = [
+        TrainingRecord("I-1", "A", 20, 18, 2),
+        TrainingRecord("I-1", "B", 10, 10, 0),
+        TrainingRecord("I-2", "C", 20, 0, 1),
+        TrainingRecord("I-3", "D", 12, 11, 1),
+    ]
     assert graduation_date(date(2025, 12, 1), 6) == date(2026, 1, 12)
     rows = [r.as_dict() for r in totals(records, intakes, courses)]
     assert rows == [
-        {"mission": "EUMAM", "year": 2025, "intakes": 1, "enrolled": 30, "graduated": 28,
-         "failed": 2, "in_training": 0},
-        {"mission": "bilateral", "year": 2025, "intakes": 1, "enrolled": 12, "graduated": 11,
-         "failed": 1, "in_training": 0},
-        {"mission": "EUMAM", "year": 2026, "intakes": 1, "enrolled": 20, "graduated": 0,
-         "failed": 1, "in_training": 19},
-    ]  # fmt: skip
+        {
+            "mission": "EUMAM",
+            "year": 2025,
+            "intakes": 1,
+            "enrolled": 30,
+            "graduated": 28,
+            "failed": 2,
+            "in_training": 0,
+        },
+        {
+            "mission": "bilateral",
+            "year": 2025,
+            "intakes": 1,
+            "enrolled": 12,
+            "graduated": 11,
+            "failed": 1,
+            "in_training": 0,
+        },
+        {
+            "mission": "EUMAM",
+            "year": 2026,
+            "intakes": 1,
+            "enrolled": 20,
+            "graduated": 0,
+            "failed": 1,
+            "in_training": 19,
+        },
+    ]
     eumam_2025 = totals(records, intakes, courses, mission="EUMAM", year=2025)
     assert [(t.graduated, t.intakes) for t in eumam_2025] == [(28, 1)]
 
@@ -250,10 +315,14 @@ def test_the_funnel_of_a_small_case_worked_by_hand():
     # 22 graduates of a 5-person crew course crew 4 of them; 3 are operational.
     # Ammunition: 100 shells at EUR 2; 50 offered and accepted, 20 delivered (no crew needed).
     # All: required 1000 + 200; offered 1000 + 100, accepted 800 + 100, delivered 600 + 40...
-    needs = [FamilyNeed("SPH-155", "artillery", Decimal(100), 10),
-             FamilyNeed("AMMO-155", "ammunition", Decimal(2), 100)]  # fmt: skip
-    units = [TypeUnits("PZH2000", "SPH-155", True, 12, 8, 6),
-             TypeUnits("HE155", "AMMO-155", False, 50, 50, 20)]  # fmt: skip
+    needs = [
+        FamilyNeed("SPH-155", "artillery", Decimal(100), 10),
+        FamilyNeed("AMMO-155", "ammunition", Decimal(2), 100),
+    ]
+    units = [
+        TypeUnits("PZH2000", "SPH-155", True, 12, 8, 6),
+        TypeUnits("HE155", "AMMO-155", False, 50, 50, 20),
+    ]
     graduates = {"CRS-PZH": 22}
     assert crew_capacity("PZH2000", [crew()], graduates) == 4
     assert crew_capacity("KRAB", [crew()], graduates) is None  # no crew course declared
