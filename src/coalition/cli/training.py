@@ -145,7 +145,12 @@ def render_readiness(result: ReadinessReport, families: bool = True) -> None:
     _rates(result.by_area, "Readiness by capability area (operational ÷ (total − lost))")
     if families:
         _rates(result.by_family, "Readiness by family")
+    if result.unreported:
+        note(f"no fleet-status report for: {', '.join(result.unreported)}")
     changed = [d for d in result.diversity if d.withheld or d.new_types or d.types_before > 1]
+    if not changed:
+        say("Fleet diversity: every family runs one type, and no accepted offer adds another")
+        return
     table(
         "Fleet diversity by family (HHI = Σ share² of types; after: with platforms accepted "
         "and not yet arrived)",
@@ -166,8 +171,6 @@ def render_readiness(result: ReadinessReport, families: bool = True) -> None:
         ],
         right=("types", "HHI", "types after", "HHI after"),
     )
-    if result.unreported:
-        note(f"no fleet-status report for: {', '.join(result.unreported)}")
 
 
 def render_funnel(rows: list[AreaFunnel]) -> None:

@@ -117,11 +117,14 @@ class TrainingNeed:
 
 def parameters(reserve: str | None = None, margin_days: int | None = None) -> NeedParameters:
     """Need parameters from an interface's text, with one clear error for a bad value."""
+    default = NeedParameters()
     try:
-        factor = Decimal(reserve) if reserve is not None else NeedParameters().reserve_factor
-        margin = NeedParameters().margin_days if margin_days is None else margin_days
-        return NeedParameters(factor, margin)
-    except (ArithmeticError, ValueError, DomainError) as error:
+        factor = default.reserve_factor if reserve is None else Decimal(reserve.strip())
+    except ArithmeticError:
+        raise ServiceError(f"--reserve {reserve!r}: expected a number such as 1.2") from None
+    try:
+        return NeedParameters(factor, default.margin_days if margin_days is None else margin_days)
+    except DomainError as error:
         raise ServiceError(f"training need parameters: {error}") from None
 
 
