@@ -26,7 +26,10 @@ LEDGER = {
     "fleet": "item_type_code,recipient_code,quantity,as_of\nPZH2000,UA-DEP-W1,4,2026-11-01\n",
     **TRAINING_SEED,
 }
-RATES = "platform_code,item_type_code,band,per_platform_per_month,basis\nPZH2000,HE155,medium,300,x\n"
+RATES = (
+    "platform_code,item_type_code,band,per_platform_per_month,basis\n"
+    "PZH2000,HE155,medium,300,x\n"
+)
 
 
 @pytest.fixture
