@@ -27,8 +27,7 @@ LEDGER = {
     **TRAINING_SEED,
 }
 RATES = (
-    "platform_code,item_type_code,band,per_platform_per_month,basis\n"
-    "PZH2000,HE155,medium,300,x\n"
+    "platform_code,item_type_code,band,per_platform_per_month,basis\nPZH2000,HE155,medium,300,x\n"
 )
 
 
