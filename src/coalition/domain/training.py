@@ -224,6 +224,27 @@ class FleetStatus:
         return self.operational + self.in_maintenance + self.awaiting_parts + self.lost
 
 
+def record_faults(
+    record: TrainingRecord, cohort_size: int | None, intake_start: date | None, today: date
+) -> list[tuple[str, str]]:
+    """(column, reason) for each way a training record contradicts its cohort or intake: more
+    enrolled than the cohort holds; graduates or failures of an intake that has not started."""
+    faults = []
+    if cohort_size is not None and record.enrolled > cohort_size:
+        faults.append(("enrolled", f"the cohort {record.cohort_code} holds {cohort_size}"))
+    started = intake_start is None or intake_start <= today
+    if not started and (record.graduated or record.failed):
+        column = "graduated" if record.graduated else "failed"
+        faults.append(
+            (
+                column,
+                f"the intake {record.intake_code} starts on {intake_start}: "
+                "nobody has passed or failed it yet",
+            )
+        )
+    return faults
+
+
 # --------------------------------------------------------------------------- dates and totals
 
 

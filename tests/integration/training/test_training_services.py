@@ -166,3 +166,19 @@ def test_a_fleet_status_count_that_adds_up_past_the_limit_is_refused(ledger, tmp
     with pytest.raises(ImportRejected) as refused:
         import_text(ledger, tmp_path, "fleet-status", text)
     assert [(p.row, p.column) for p in refused.value.problems] == [(2, "lost")]
+
+
+def test_a_training_record_must_fit_its_cohort_and_its_intake_must_have_started(ledger, tmp_path):
+    intake = ("code,course_code,site_code,start_date,seats\n"
+              "LATER-01,CRS-PZH2000-CREW,DEU-SITE-IDAR,2099-01-05,20\n")  # fmt: skip
+    import_text(ledger, tmp_path, "intakes", intake)
+    records = ("intake_code,cohort_code,enrolled,graduated,failed\n"
+               "PZH2000-CREW-01,UA-DEP-W1-C01,21,19,1\n"  # the cohort holds 20
+               "LATER-01,UA-DEP-W1-C01,20,5,0\n"  # graduates of an intake not yet started
+               "LATER-01,UA-DEP-W1-C01,20,0,0\n")  # fmt: skip
+    before = database_content(ledger)
+    with pytest.raises(ImportRejected) as refused:
+        import_text(ledger, tmp_path, "training-records", records)
+    faults = {(p.row, p.column) for p in refused.value.problems}
+    assert {(2, "enrolled"), (3, "graduated")} <= faults
+    assert database_content(ledger) == before
