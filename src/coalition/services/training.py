@@ -6,7 +6,7 @@ reads the ledger through the repository and decides what the reader may see."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -65,7 +65,14 @@ def records_of(uow: UnitOfWork, kind: Kind) -> list[Any]:
 
 
 def _courses(uow: UnitOfWork) -> list[Course]:
-    return records_of(uow, COURSES)
+    """The courses the reader sees; a prerequisite whose course is not released to the reader
+    is left out of the chain (its need cannot be shown to them), never an error."""
+    courses: list[Course] = records_of(uow, COURSES)
+    seen = {c.code for c in courses}
+    return [
+        c if c.prerequisites <= seen else replace(c, prerequisites=c.prerequisites & seen)
+        for c in courses
+    ]
 
 
 def _intakes(uow: UnitOfWork) -> dict[str, Intake]:
@@ -195,8 +202,15 @@ def training_totals(
     if mission is not None and mission not in tuple(Mission):
         raise ServiceError(f"--mission {mission!r}: one of {', '.join(Mission)}")
     courses = {c.code: c for c in _courses(uow)}
+    intakes = _intakes(uow)
+    # Records of an intake or course not released to this reader cannot be placed: left out.
+    placed = [
+        r
+        for r in _records(uow)
+        if r.intake_code in intakes and intakes[r.intake_code].course_code in courses
+    ]
     try:
-        return totals(_records(uow), _intakes(uow), courses, mission=mission, year=year)
+        return totals(placed, intakes, courses, mission=mission, year=year)
     except DomainError as error:
         raise ServiceError(f"training totals: {error}") from None
 

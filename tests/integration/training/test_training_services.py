@@ -182,3 +182,29 @@ def test_a_training_record_must_fit_its_cohort_and_its_intake_must_have_started(
     faults = {(p.row, p.column) for p in refused.value.problems}
     assert {(2, "enrolled"), (3, "graduated")} <= faults
     assert database_content(ledger) == before
+
+
+def test_a_course_not_released_to_the_reader_drops_out_of_its_figures_without_an_error(
+    ledger, tmp_path
+):
+    courses = (
+        "code,name,skill,duration_weeks,provider_code,mission,platform_code,per_platform,"
+        "prerequisites,marking\n"
+        "CRS-SECRET,Basics,other,2,DEU,EUMAM,,0,,REL TO DEU\n"
+        "CRS-PZH2000-CREW,PzH 2000 crew,crew,6,DEU,EUMAM,PZH2000,5,CRS-SECRET,\n"
+    )
+    import_text(ledger, tmp_path, "courses", courses)
+    intake = (
+        "code,course_code,site_code,start_date,seats,marking\n"
+        "X-01,CRS-SECRET,DEU-SITE-IDAR,2026-01-05,20,REL TO DEU\n"
+    )
+    import_text(ledger, tmp_path, "intakes", intake)
+    records = "intake_code,cohort_code,enrolled,graduated,failed\nX-01,UA-DEP-W1-C01,10,10,0\n"
+    import_text(ledger, tmp_path, "training-records", records)
+    with UnitOfWork(ledger, COORDINATOR, write=False) as uow:
+        assert {line.course_code for line in training.need(uow).lines} == {
+            "CRS-PZH2000-CREW", "CRS-SECRET"}  # fmt: skip
+        assert sum(t.enrolled for t in training.training_totals(uow)) == 30
+    with UnitOfWork(ledger, UKRAINE, write=False) as uow:
+        assert sum(t.enrolled for t in training.training_totals(uow)) == 20
+        training.need(uow)  # the hidden prerequisite is left out, never an error
