@@ -49,7 +49,7 @@ TRAINING_SEED = {
     "training-records": "intake_code,cohort_code,enrolled,graduated,failed\n"
     "PZH2000-CREW-01,UA-DEP-W1-C01,20,19,1\n",
     "fleet-status": "item_type_code,recipient_code,as_of,operational,in_maintenance,"
-    "awaiting_parts,lost\nPZH2000,UA-DEP-W1,2026-11-01,3,1,0,0\n",
+    "awaiting_parts,lost\nPZH2000,UA-DEP-W1,2026-05-01,3,1,0,0\n",
 }
 
 OFFERS_HEADER = (

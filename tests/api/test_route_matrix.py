@@ -54,7 +54,7 @@ SAMPLE_KEYS = {
     "intakes": "PZH2000-CREW-01",
     "cohorts": "UA-DEP-W1-C01",
     "training-records": "PZH2000-CREW-01:UA-DEP-W1-C01",
-    "fleet-status": "PZH2000:UA-DEP-W1:2026-11-01",
+    "fleet-status": "PZH2000:UA-DEP-W1:2026-05-01",
 }
 
 # A record each registry does not hold yet (offers and pledges of DEU, the sample's donor).
