@@ -37,6 +37,21 @@ BURDEN_SEED = {
     "2025,1000000.00,EUR,NATO,,test GDP,2024,procurement;equipment,2025-12-31,test rule\n",
 }
 
+# One of each training registry, and a fleet-status report (after the SEED and BURDEN_SEED).
+TRAINING_SEED = {
+    "courses": "code,name,skill,duration_weeks,provider_code,mission,platform_code,per_platform\n"
+    "CRS-PZH2000-CREW,PzH 2000 crew,crew,6,DEU,EUMAM,PZH2000,5\n",
+    "sites": "code,name,country,provider_code\nDEU-SITE-IDAR,Idar-Oberstein,DEU,DEU\n",
+    "intakes": "code,course_code,site_code,start_date,seats\n"
+    "PZH2000-CREW-01,CRS-PZH2000-CREW,DEU-SITE-IDAR,2026-01-12,20\n",
+    "cohorts": "code,unit_code,language_group,size,platform_code\n"
+    "UA-DEP-W1-C01,UA-DEP-W1,uk,20,PZH2000\n",
+    "training-records": "intake_code,cohort_code,enrolled,graduated,failed\n"
+    "PZH2000-CREW-01,UA-DEP-W1-C01,20,19,1\n",
+    "fleet-status": "item_type_code,recipient_code,as_of,operational,in_maintenance,"
+    "awaiting_parts,lost\nPZH2000,UA-DEP-W1,2026-05-01,3,1,0,0\n",
+}
+
 OFFERS_HEADER = (
     "donor_code,external_id,item_type_code,quantity,available_from,origin,condition,"
     "declared_value,currency,only_for_areas,status,delivered_on\n"

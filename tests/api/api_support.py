@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 from coalition.domain.access import Principal, Role
 from coalition.services import accounts
 from coalition.storage.unit_of_work import UnitOfWork
-from support_ledger import BURDEN_SEED, OFFERS_HEADER, SEED, import_text
+from support_ledger import BURDEN_SEED, OFFERS_HEADER, SEED, TRAINING_SEED, import_text
 
 PASSWORD = "correct horse battery staple"
 BOOTSTRAP = Principal("bootstrap")
@@ -95,7 +95,7 @@ ACCEPTED = OFFERS_HEADER + "DEU,DEU-OF-0005,M107,500,2026-02-01,DEU,new,,EUR,,ac
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
     every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
              "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES,
-             **COOPERATION}  # fmt: skip
+             **COOPERATION, **TRAINING_SEED}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
     with UnitOfWork(engine, BOOTSTRAP) as uow:

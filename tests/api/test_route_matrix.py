@@ -54,6 +54,12 @@ SAMPLE_KEYS = {
     "proposal-progress": "2016-HYB-a:8",
     "meetings": "UDCG-1",
     "taskings": "UDCG-1:1",
+    "courses": "CRS-PZH2000-CREW",
+    "sites": "DEU-SITE-IDAR",
+    "intakes": "PZH2000-CREW-01",
+    "cohorts": "UA-DEP-W1-C01",
+    "training-records": "PZH2000-CREW-01:UA-DEP-W1-C01",
+    "fleet-status": "PZH2000:UA-DEP-W1:2026-05-01",
 }
 
 # A record each registry does not hold yet (offers and pledges of DEU, the sample's donor).
@@ -85,6 +91,19 @@ NEW_RECORDS: dict[str, dict[str, str]] = {
     "lanes": {"code": "POL-BX-MEDYKA_POL-HUB-1_road", "from_node": "POL-BX-MEDYKA",
               "to_node": "POL-HUB-1", "mode": "road", "transit_days": "1",
               "capacity_t_per_day": "300", "outsize_per_day": "4", "cost_eur_per_t": "20"},
+    "courses": {"code": "CRS-KRAB-CREW", "name": "Krab crew", "skill": "crew",
+                "duration_weeks": "6", "provider_code": "POL", "mission": "EUMAM",
+                "platform_code": "KRAB", "per_platform": "5"},
+    "sites": {"code": "POL-SITE-1", "name": "Polish training area", "country": "POL",
+              "provider_code": "POL"},
+    "intakes": {"code": "PZH2000-CREW-02", "course_code": "CRS-PZH2000-CREW",
+                "site_code": "DEU-SITE-IDAR", "start_date": "2026-03-02", "seats": "20"},
+    "cohorts": {"code": "UA-DEP-W1-C02", "unit_code": "UA-DEP-W1", "language_group": "uk",
+                "size": "20", "platform_code": "PZH2000"},
+    "training-records": {"intake_code": "PZH2000-CREW-01", "cohort_code": "UA-DEP-W1-C02",
+                         "enrolled": "20", "graduated": "18", "failed": "2"},
+    "fleet-status": {"item_type_code": "PZH2000", "recipient_code": "UA-DEP-W1",
+                     "as_of": "2026-11-15", "operational": "3", "in_maintenance": "1"},
     "baselines": {"year": "2026", "amount": "1000000.00", "currency": "EUR",
                   "participants_group": "NATO", "gdp_measure": "test GDP", "gdp_year": "2024",
                   "counted_categories": "procurement", "membership_date": "2026-12-31",
@@ -281,18 +300,21 @@ REFERENCE = ("donors", "memberships", "gdp", "recipients", "families", "item-typ
              # kept by the coordination staff.
              "proposals", "progress-reports", "proposal-progress", "meetings",
              "taskings")  # fmt: skip
+# Training: the courses, sites, intakes and records of who trained are coordination data that
+# every role reads and staff write; Ukraine reports its own cohorts and its fleet's status.
+TRAINING = ("courses", "sites", "intakes", "training-records")
+UKRAINE_REPORTS = ("requirements", "fleet", "fleet-status", "cohorts")
 # Who sees the sample record of each registry: reference data and needs are released to all;
 # the DEU offer (NATO UNCLASSIFIED) to its donor and to Ukraine; DEU's money to DEU alone.
 SEES = {
-    **{name: ALL for name in (*REFERENCE, "requirements", "fleet")},
+    **{name: ALL for name in (*REFERENCE, *TRAINING, *UKRAINE_REPORTS)},
     "offers": SEE_ALL | {"desk-deu", "ukraine"},
     "pledges": SEE_ALL | {"desk-deu"},
 }
 # Who may change each registry's sample record (and create one like NEW_RECORDS).
 WRITES = {
-    **{name: STAFF for name in REFERENCE},
-    "requirements": STAFF | {"ukraine"},
-    "fleet": STAFF | {"ukraine"},
+    **{name: STAFF for name in (*REFERENCE, *TRAINING)},
+    **{name: STAFF | {"ukraine"} for name in UKRAINE_REPORTS},
     "offers": STAFF | {"desk-deu"},
     "pledges": STAFF | {"desk-deu"},
 }

@@ -28,7 +28,16 @@ def test_the_demo_builds_and_summarises_and_a_second_run_keeps_the_users_work(tm
     database = f"sqlite:///{tmp_path / 'demo.db'}"
     first = run("demo", database=database)
     assert first.returncode == 0, first.stderr
-    for heading in ("Coverage by capability area", "Plan 1", "Burden-sharing 2025"):
+    for heading in (
+        "Coverage by capability area",
+        "Plan 1",
+        "Burden-sharing 2025",
+        "Effective capability",
+        "Training need",
+        "Training by mission",
+        "Readiness by capability area",
+        "Fleet diversity",
+    ):
         assert heading in first.stdout
     assert "1500" in first.stdout  # offers created
     # The demo accepts its first plan, as its coordinator would, and routes it.

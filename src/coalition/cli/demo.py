@@ -9,6 +9,7 @@ import typer
 from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
 from coalition.cli import logistics as logistics_cli
+from coalition.cli import training as training_cli
 from coalition.cli.app import app, handles_errors
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
@@ -21,7 +22,7 @@ def demo(
     year: Annotated[int, typer.Option(help="burden-sharing year to show")] = 2025,
 ) -> None:
     """Create the demo database from the shipped scenario (kept as it is on a second run)."""
-    from coalition.services import allocation, burden, coverage
+    from coalition.services import allocation, burden, coverage, readiness, training
     from coalition.services import demo as demo_service
     from coalition.services.database import reading
 
@@ -56,6 +57,13 @@ def demo(
         burden_cli.render(burden.report(uow, year))
     with reading(acting) as uow:
         render_coverage(coverage.coverage_rows(uow))
+    with reading(acting) as uow:
+        funnel, need = training.funnel(uow), training.need(uow)
+        trained, ready = training.training_totals(uow), readiness.report(uow)
+    training_cli.render_funnel(funnel)
+    training_cli.render_need(need, limit=8)
+    training_cli.render_totals(trained)
+    training_cli.render_readiness(ready, families=False)
     if loaded.accounts:
         table(
             "Demo accounts (passwords generated now and shown only this once; stored hashed)",

@@ -290,18 +290,24 @@ def set_status(
 @app.command()
 @handles_errors
 def status(json_out: Json = False) -> None:
-    """Coverage per capability area: required, offered, accepted, delivered (EUR value)."""
-    from coalition.services import cooperation, coverage
+    """The capability funnel (offered → accepted → delivered → crewed → operational), then
+    coverage per capability area (EUR value) and overdue taskings. --json prints the
+    coverage rows."""
+    from coalition.cli.training import render_funnel
+    from coalition.services import cooperation, coverage, training
     from coalition.services.database import reading
 
     with reading(principal()) as uow:
         rows = coverage.coverage_rows(uow)
         overdue = cooperation.overdue_taskings(uow)
+        funnel = [] if json_out else training.funnel(uow)
     if json_out:
         as_json([r.as_dict() for r in rows])
         if overdue:
             note(f"{len(overdue)} taskings overdue: coalition cooperation overdue --json")
         return
+    if funnel:
+        render_funnel(funnel)
     render_coverage(rows)
     if overdue:
         table(

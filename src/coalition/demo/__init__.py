@@ -33,7 +33,20 @@ DEMO_FILES: dict[str, str] = {
     "proposal-progress": "proposal-progress.csv",
     "meetings": "meetings.csv",  # a demo scenario, curated by hand
     "taskings": "taskings.csv",
+    # Written by `python -m coalition.demo.training` (crew sizes from platforms.csv).
+    "courses": "courses.csv",
+    "sites": "sites.csv",
+    "intakes": "intakes.csv",
+    "cohorts": "cohorts.csv",
+    "training-records": "training-records.csv",
+    "fleet-status": "fleet-status.csv",
 }
+
+# Files written by `python -m coalition.demo.training`; usage rates are read by
+# `coalition sustainment draft`, not imported as a registry.
+TRAINING_FILES = ("courses.csv", "sites.csv", "intakes.csv", "cohorts.csv",
+                  "training-records.csv", "fleet-status.csv", "usage_rates.csv")  # fmt: skip
+USAGE_RATES = "usage_rates.csv"
 
 # Files written by the generator (the rest are hand-curated).
 GENERATED = ("gdp_import.csv", "requirements.csv", "offers.csv", "pledges.csv", "fleet.csv")

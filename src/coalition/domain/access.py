@@ -55,6 +55,8 @@ MONEY_ENTITIES = frozenset({"pledge"})
 SHIPMENT_ENTITY = "shipment"
 # The tracking events Ukraine's recipient staff report (what they see when goods arrive).
 RECIPIENT_REPORTS = frozenset({"crossed_border", "delivered", "received"})
+# What Ukraine's recipient staff may write: what Ukraine itself knows and reports.
+UKRAINE_WRITES = frozenset({"requirement", "fleet", "fleet_status", "cohort"})
 # The smallest number of donors an aggregate shown to a restricted principal may draw on.
 MIN_DONORS_IN_AGGREGATE = 3
 
@@ -131,13 +133,14 @@ def may_see(principal: Principal, entity: str, owner_donor: str | None, marking:
 
 def may_write(principal: Principal, entity: str, owner_donor: str | None) -> bool:
     """Admins and coordinators change any record; a donor its own offers and pledges; Ukraine's
-    staff requirements and fleet; analysts and auditors read only."""
+    staff what Ukraine itself knows: requirements, fleet, fleet status and the cohorts it sends
+    to training; analysts and auditors read only."""
     if principal.role in (Role.ADMIN, Role.COORDINATOR):
         return True
     if principal.role is Role.DONOR:
         return owner_donor is not None and owner_donor == principal.donor_code
     if principal.role is Role.RECIPIENT:
-        return entity in ("requirement", "fleet")
+        return entity in UKRAINE_WRITES
     return False
 
 
@@ -157,6 +160,12 @@ def may_report_any(principal: Principal) -> bool:
     """Whether `principal` reports tracking events at all (analysts and auditors read only):
     a capture of a partner's document by one who never may is refused as a whole."""
     return principal.role in (Role.ADMIN, Role.COORDINATOR, Role.DONOR, Role.RECIPIENT)
+
+
+def may_approve_drafts(principal: Principal) -> bool:
+    """Derived drafts (sustainment requirements) become requirements only when coordination
+    staff approve them: Ukraine states its own needs by writing requirements directly."""
+    return principal.role in (Role.ADMIN, Role.COORDINATOR)
 
 
 def may_verify_log(principal: Principal) -> bool:

@@ -217,6 +217,14 @@ LONGITUDE = Degrees(180.0, "longitude")
 TONNES_PER_DAY = Numbers(Decimal(0), Decimal(10) ** 7, places=3, low_included=True)
 TRANSIT_DAYS = Numbers(Decimal(0), Decimal(365), places=2, low_included=True)  # 0.5: same day
 COST_PER_TONNE = Numbers(Decimal(0), Decimal(10) ** 7, places=2, low_included=True)  # EUR
+# Training and readiness (domain/training.py, readiness.py, sustainment.py).
+PER_PLATFORM = WholeNumbers(0, 1_000)  # trainees a course must graduate per platform (crew size)
+DURATION_WEEKS = WholeNumbers(1, 260)  # length of a course
+SEATS = WholeNumbers(1, 100_000)  # places on an intake, people in a cohort
+RESERVE_FACTOR = Numbers(Decimal(1), Decimal(10), places=3, low_included=True)  # 1.2: 20 % more
+MARGIN_DAYS = WholeNumbers(0, 3_650)  # crews graduate this many days before their equipment
+USAGE_RATE = Numbers(Decimal(0), Decimal(10) ** 6, places=4)  # units per platform per month
+MONTHS = WholeNumbers(1, 60)  # a sustainment horizon
 
 
 def year(field: str, value: int) -> int:

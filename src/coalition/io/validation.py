@@ -17,12 +17,15 @@ import csv
 import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import MISSING, dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from coalition.domain import checks
 from coalition.domain.donors import DonorKind
 from coalition.domain.errors import DomainError, IllegalTransition, InvalidValue
 from coalition.domain.lifecycle import check_transition
+from coalition.domain.training import record_faults
 from coalition.io.ecb_rates import supported_currencies
 from coalition.io.spreadsheets import Table, check_writable, csv_cell
 from coalition.registries.fields import CODES, CURRENCY, CellError
@@ -285,6 +288,9 @@ def _check_cross_records(kind: Kind, out: Validated, file: str, stored: StoredRo
     if kind.name == "families":
         _check_family_areas(out, file, stored)
         return
+    if kind.name == "training-records":
+        _check_training_records(kind, out, file, stored)
+        return
     if kind.name != "requirements":
         return
     families = stored("families")
@@ -305,6 +311,31 @@ def _check_cross_records(kind: Kind, out: Validated, file: str, stored: StoredRo
             )
             bad.append(index)
     _drop(out, bad)
+
+
+def _check_training_records(kind: Kind, out: Validated, file: str, stored: StoredRows) -> None:
+    """A record fits its cohort, and has outcomes only once its intake started."""
+    cohorts, intakes = stored("cohorts"), stored("intakes")
+    bad: list[int] = []
+    for index, row in enumerate(out.rows):
+        cohort, intake = cohorts.get(row["cohort_code"]), intakes.get(row["intake_code"])
+        faults = record_faults(
+            kind.from_row(row),
+            None if cohort is None else int(cohort["size"]),
+            None if intake is None else _stored_date(intake["start_date"]),
+            checks.today(),
+        )
+        for column, reason in faults:
+            out.problems.append(
+                Problem(file, out.row_numbers[index], column, str(row[column]), reason)
+            )
+        if faults:
+            bad.append(index)
+    _drop(out, bad)
+
+
+def _stored_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
 
 
 def _check_family_areas(out: Validated, file: str, stored: StoredRows) -> None:

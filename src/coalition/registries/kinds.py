@@ -38,6 +38,16 @@ from coalition.domain.offers import Condition, Offer
 from coalition.domain.pledges import Pledge, Purpose
 from coalition.domain.recipients import Recipient, RecipientKind
 from coalition.domain.requirements import Requirement
+from coalition.domain.training import (
+    Cohort,
+    Course,
+    FleetStatus,
+    Intake,
+    Mission,
+    Site,
+    Skill,
+    TrainingRecord,
+)
 from coalition.registries.fields import (
     AREAS,
     BOOLEAN,
@@ -48,6 +58,7 @@ from coalition.registries.fields import (
     COUNTRY,
     CURRENCY,
     DATE,
+    DURATION_WEEKS,
     EVENT_DATE,
     FLOAT,
     GDP_AMOUNT,
@@ -56,8 +67,10 @@ from coalition.registries.fields import (
     MARKING,
     MEASURE,
     MONEY,
+    PER_PLATFORM,
     PRIORITY,
     QUANTITY,
+    SEATS,
     TEXT,
     TONNES_PER_DAY,
     TRANSIT_DAYS,
@@ -522,6 +535,126 @@ TASKINGS = Kind(
     title="Decisions and taskings",
 )
 
+# Training and readiness (domain/training.py; docs/training-readiness.md).
+COURSES = Kind(
+    "courses",
+    "course",
+    Course,
+    "courses",
+    ("code",),
+    (
+        C("code", CODE, True, "course code", "EUMAM-PZH2000-CREW"),
+        C("name", TEXT, True, "course name", "PzH 2000 crew"),
+        C("skill", enum_of(Skill), True, "what it trains", "crew"),
+        C("duration_weeks", DURATION_WEEKS, True, "length in weeks", "6"),
+        C("provider_code", CODE, True, "donor giving the course", "DEU"),
+        C("mission", enum_of(Mission), True, "EUMAM, NSATU or bilateral", "EUMAM"),
+        C(
+            "platform_code",
+            CODE,
+            False,
+            "platform it trains for (crew courses: required)",
+            "PZH2000",
+        ),
+        C("family_code", CODE, False, "family of platforms it trains for (instead)", ""),
+        C("per_platform", PER_PLATFORM, False, "trainees per platform: crew size (0: none)", "5"),
+        C("prerequisites", CODES, False, "course codes to pass first, separated by ;", ""),
+    ),
+    references=(
+        ("provider_code", "donors"),
+        ("platform_code", "item-types"),
+        ("family_code", "families"),
+        ("prerequisites", "courses"),
+    ),
+    title="Training courses",
+)
+
+SITES = Kind(
+    "sites",
+    "site",
+    Site,
+    "sites",
+    ("code",),
+    (
+        C("code", CODE, True, "site code", "DEU-SITE-IDAR"),
+        C("name", TEXT, True, "name", "Idar-Oberstein artillery school"),
+        C("country", COUNTRY, True, "ISO 3166 alpha-3 country it is in", "DEU"),
+        C("provider_code", CODE, True, "donor running the site", "DEU"),
+    ),
+    references=(("provider_code", "donors"),),
+    title="Training sites",
+)
+
+INTAKES = Kind(
+    "intakes",
+    "intake",
+    Intake,
+    "intakes",
+    ("code",),
+    (
+        C("code", CODE, True, "intake code", "PZH2000-CREW-2026-01"),
+        C("course_code", CODE, True, "course it runs", "EUMAM-PZH2000-CREW"),
+        C("site_code", CODE, True, "site it runs at", "DEU-SITE-IDAR"),
+        C("start_date", DATE, True, "first day", "2026-01-12"),
+        C("seats", SEATS, True, "places", "40"),
+    ),
+    references=(("course_code", "courses"), ("site_code", "sites")),
+    title="Course intakes",
+)
+
+COHORTS = Kind(
+    "cohorts",
+    "cohort",
+    Cohort,
+    "cohorts",
+    ("code",),
+    (
+        C("code", CODE, True, "cohort id", "UA-ART-1-C01"),
+        C("unit_code", CODE, True, "recipient (unit) the cohort comes from", "UA-ART-1"),
+        C("language_group", CODE, True, "language it trains in (uk, en, de...)", "uk"),
+        C("size", SEATS, True, "people in the cohort", "40"),
+        C("platform_code", CODE, False, "platform (course line) it trains for", "PZH2000"),
+    ),
+    references=(("unit_code", "recipients"), ("platform_code", "item-types")),
+    title="Training cohorts",
+)
+
+TRAINING_RECORDS = Kind(
+    "training-records",
+    "training_record",
+    TrainingRecord,
+    "training_records",
+    ("intake_code", "cohort_code"),
+    (
+        C("intake_code", CODE, True, "intake", "PZH2000-CREW-2026-01"),
+        C("cohort_code", CODE, True, "cohort", "UA-ART-1-C01"),
+        C("enrolled", SEATS, True, "trainees who started", "40"),
+        C("graduated", COUNT, False, "trainees who passed (default 0)", "37"),
+        C("failed", COUNT, False, "trainees who left or failed (default 0)", "1"),
+    ),
+    references=(("intake_code", "intakes"), ("cohort_code", "cohorts")),
+    title="Training records",
+)
+
+FLEET_STATUS = Kind(
+    "fleet-status",
+    "fleet_status",
+    FleetStatus,
+    "fleet_status",
+    ("item_type_code", "recipient_code", "as_of"),
+    (
+        C("item_type_code", CODE, True, "item type", "PZH2000"),
+        C("recipient_code", CODE, True, "unit or depot holding it", "UA-ART-1"),
+        C("as_of", EVENT_DATE, True, "date of the report", "2026-11-01"),
+        C("operational", COUNT, True, "units ready for use", "14"),
+        C("in_maintenance", COUNT, False, "units in maintenance or repair (default 0)", "3"),
+        C("awaiting_parts", COUNT, False, "units waiting for spare parts (default 0)", "1"),
+        C("lost", COUNT, False, "units destroyed or lost (default 0)", "2"),
+    ),
+    references=(("item_type_code", "item-types"), ("recipient_code", "recipients")),
+    title="Fleet status reports",
+)
+
 # In dependency order: importing in this order never meets an unknown reference.
 KINDS: dict[str, Kind] = {
     k.name: k
@@ -545,6 +678,12 @@ KINDS: dict[str, Kind] = {
         PROPOSAL_PROGRESS,
         MEETINGS,
         TASKINGS,
+        COURSES,
+        SITES,
+        INTAKES,
+        COHORTS,
+        TRAINING_RECORDS,
+        FLEET_STATUS,
     )
 }
 

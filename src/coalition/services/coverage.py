@@ -21,21 +21,38 @@ from coalition.registries.kinds import FAMILIES, ITEM_TYPES, OFFERS, REQUIREMENT
 from coalition.storage.unit_of_work import UnitOfWork
 
 
-def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
+def family_of_items(uow: UnitOfWork) -> tuple[dict[str, str], dict[str, list[Decimal]]]:
+    """Each item type's family, and each family's item reference values (EUR)."""
     values: dict[str, list[Decimal]] = defaultdict(list)
     families: dict[str, str] = {}
     for item in uow.records(ITEM_TYPES).find():
         families[item["code"]] = item["family_code"]
         if item["reference_value_eur"] is not None:
             values[item["family_code"]].append(Decimal(item["reference_value_eur"]))
-    # Sums are done by the database over the rows the principal may see.
+    return families, values
+
+
+def unit_value(values: dict[str, list[Decimal]], family: str) -> Decimal:
+    """A family's unit value: the median of its item types' reference values. A family with
+    no reference value counts each unit as EUR 1 so it still shows."""
+    return Decimal(median(values[family])) if values.get(family) else Decimal(1)
+
+
+def required_by_family(uow: UnitOfWork) -> dict[str, tuple[int, int]]:
+    """(units, lines) of counted requirements per family; summed by the database over the
+    rows the principal may see."""
     counted = [str(v) for v in COUNTED_REQUIREMENT_STATES]
-    required = {
+    return {
         code: (int(units), int(lines))
         for code, units, lines in uow.records(REQUIREMENTS).totals(
             ("family_code",), "quantity", within={"status": counted}
         )
     }
+
+
+def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
+    families, values = family_of_items(uow)
+    required = required_by_family(uow)
     # Supply is summed over every donor's offers; what a reader may see of each area's sum
     # is decided afterwards by domain.access (never by seeing the offers one by one).
     supplied: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -67,13 +84,11 @@ def family_totals(uow: UnitOfWork) -> list[FamilyTotals]:
         stages = supplied.get(code, {})
         if not units and not stages:
             continue
-        # A family with no reference value counts each unit as EUR 1 so it still shows.
-        unit_value = Decimal(median(values[code])) if values.get(code) else Decimal(1)
         totals.append(
             FamilyTotals(
                 code,
                 family["capability_area"],
-                unit_value,
+                unit_value(values, code),
                 units,
                 lines,
                 stages.get("offered", 0),

@@ -176,6 +176,30 @@ def create_record(uow: UnitOfWork, kind_name: str, fields: Mapping[str, str]) ->
     return _reread(uow, kind, key)
 
 
+def create_records(
+    uow: UnitOfWork, kind_name: str, rows: Sequence[Mapping[str, str]]
+) -> ImportResult:
+    """Create several records from their cells at once, by the import's rules: all or none,
+    each logged. Refused whole if the principal may not create them or any key exists."""
+    kind = resolve_kind(kind_name)
+    if not rows:
+        raise ServiceError(f"no {kind.name} to create")
+    for cells in rows:
+        owner = (cells.get(kind.owner) or None) if kind.owner else None
+        if not may_write(uow.principal, kind.entity, owner):
+            _log_denied(uow.principal, f"create {kind.name}", len(rows))
+            raise Forbidden(f"{uow.actor} ({uow.principal.role}) may not create {kind.name}")
+    existing = uow.records(kind).keys()
+    taken = sorted(k for k in (_key_of_cells(kind, c) for c in rows) if k in existing)
+    if taken:
+        raise ServiceError(f"{kind.name} already exist: {', '.join(taken)}")
+    header = sorted({name for cells in rows for name in cells})
+    numbered = [(n, [cells.get(name, "") for name in header]) for n, cells in
+                enumerate(rows, start=2)]  # fmt: skip
+    table = Table(Path(kind.name), header, iter(numbered), len(numbered))
+    return _write_table(uow, kind, table, NoProgress())
+
+
 def update_record(
     uow: UnitOfWork,
     kind_name: str,

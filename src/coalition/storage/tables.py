@@ -307,6 +307,74 @@ taskings = Table(
     Column("follow_up", String(2000), nullable=False, default=""),
 )
 
+# Training and readiness (domain/training.py): courses, sites, intakes, cohorts, what each
+# cohort did on each intake, and dated fleet-status reports (history: one row per date).
+courses = Table(
+    "courses",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("skill", String(20), nullable=False),
+    Column("duration_weeks", Integer, nullable=False),
+    Column("provider_code", CODE, ForeignKey("donors.code"), nullable=False),
+    Column("mission", String(20), nullable=False),
+    Column("platform_code", CODE, ForeignKey("item_types.code"), nullable=True),
+    Column("family_code", CODE, ForeignKey("families.code"), nullable=True),
+    Column("per_platform", Integer, nullable=False),
+    Column("prerequisites", String(2000), nullable=False),
+)
+
+sites = Table(
+    "sites",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("country", String(3), nullable=False),
+    Column("provider_code", CODE, ForeignKey("donors.code"), nullable=False),
+)
+
+intakes = Table(
+    "intakes",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("course_code", CODE, ForeignKey("courses.code"), nullable=False),
+    Column("site_code", CODE, ForeignKey("sites.code"), nullable=False),
+    Column("start_date", Date, nullable=False),
+    Column("seats", Integer, nullable=False),
+)
+
+cohorts = Table(
+    "cohorts",
+    metadata,
+    Column("code", CODE, primary_key=True),
+    Column("unit_code", CODE, ForeignKey("recipients.code"), nullable=False),
+    Column("language_group", CODE, nullable=False),
+    Column("size", Integer, nullable=False),
+    Column("platform_code", CODE, ForeignKey("item_types.code"), nullable=True),
+)
+
+training_records = Table(
+    "training_records",
+    metadata,
+    Column("intake_code", CODE, ForeignKey("intakes.code"), primary_key=True),
+    Column("cohort_code", CODE, ForeignKey("cohorts.code"), primary_key=True),
+    Column("enrolled", Integer, nullable=False),
+    Column("graduated", Integer, nullable=False),
+    Column("failed", Integer, nullable=False),
+)
+
+fleet_status = Table(
+    "fleet_status",
+    metadata,
+    Column("item_type_code", CODE, ForeignKey("item_types.code"), primary_key=True),
+    Column("recipient_code", CODE, ForeignKey("recipients.code"), primary_key=True),
+    Column("as_of", Date, primary_key=True),
+    Column("operational", BigInteger, nullable=False),
+    Column("in_maintenance", BigInteger, nullable=False),
+    Column("awaiting_parts", BigInteger, nullable=False),
+    Column("lost", BigInteger, nullable=False),
+)
+
 # Every registry row carries its releasability marking (domain/markings.py) and a row version
 # that each update increments: the API's ETag / If-Match, so a stale edit is refused.
 REGISTRY_TABLES = (
@@ -329,6 +397,12 @@ REGISTRY_TABLES = (
     proposal_progress,
     meetings,
     taskings,
+    courses,
+    sites,
+    intakes,
+    cohorts,
+    training_records,
+    fleet_status,
 )
 for _registry in REGISTRY_TABLES:
     _registry.append_column(

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from support_ledger import import_text
+from support_ledger import TRAINING_SEED, import_text
 
 BURDEN = {
     "memberships": "donor_code,organisation,joined,left\n"
@@ -31,7 +31,8 @@ BURDEN = {
 
 @pytest.fixture
 def burden_ledger(seeded: Engine, tmp_path: Path) -> Engine:
-    """The seeded ledger plus memberships, GDP, a 2025 baseline and one German pledge."""
-    for kind, text in BURDEN.items():
+    """The seeded ledger plus memberships, GDP, a 2025 baseline, one German pledge and one
+    record of each training registry."""
+    for kind, text in {**BURDEN, **TRAINING_SEED}.items():
         import_text(seeded, tmp_path, kind, text)
     return seeded

@@ -18,7 +18,16 @@ from coalition.domain import checks
 from coalition.domain.access import Principal
 from coalition.planning import allocation as planner
 from coalition.registries.kinds import KINDS
-from coalition.services import allocation, brief, burden, cooperation, coverage, ledger
+from coalition.services import (
+    allocation,
+    brief,
+    burden,
+    cooperation,
+    coverage,
+    ledger,
+    readiness,
+    training,
+)
 from coalition.services.errors import ImportRejected
 from coalition.storage.engine import make_engine
 from coalition.storage.tables import metadata
@@ -171,6 +180,48 @@ VALID = {
         "done_on": "2026-05-10",
         "follow_up": "",
     },
+    "courses": {
+        "code": "CRS-X",
+        "name": "Krab crew",
+        "skill": "crew",
+        "duration_weeks": "6",
+        "provider_code": "POL",
+        "mission": "EUMAM",
+        "platform_code": "KRAB",
+        "per_platform": "5",
+        "prerequisites": "",
+    },
+    "sites": {"code": "SITE-X", "name": "Site", "country": "POL", "provider_code": "POL"},
+    "intakes": {  # the input tests' ledger holds one course and site (conftest.BURDEN)
+        "code": "INTAKE-X",
+        "course_code": "CRS-PZH2000-CREW",
+        "site_code": "DEU-SITE-IDAR",
+        "start_date": "2026-01-12",
+        "seats": "20",
+    },
+    "cohorts": {
+        "code": "COHORT-X",
+        "unit_code": "UA-DEP-W1",
+        "language_group": "uk",
+        "size": "20",
+        "platform_code": "PZH2000",
+    },
+    "training-records": {
+        "intake_code": "PZH2000-CREW-01",
+        "cohort_code": "UA-DEP-W1-C01",
+        "enrolled": "20",
+        "graduated": "18",
+        "failed": "1",
+    },
+    "fleet-status": {
+        "item_type_code": "PZH2000",
+        "recipient_code": "UA-DEP-W1",
+        "as_of": "2026-01-01",
+        "operational": "3",
+        "in_maintenance": "1",
+        "awaiting_parts": "0",
+        "lost": "1",
+    },
 }
 
 HOSTILE = st.one_of(
@@ -223,6 +274,10 @@ def every_report_and_export_works(engine, folder: Path, imported: str) -> None:
         brief.figures(uow, date(2026, 1, 1), date(2026, 6, 1), 2025)
         cooperation.overdue_taskings(uow)
         cooperation.progress_report(uow, date(2022, 6, 1), date(2023, 5, 31))
+        training.need(uow)
+        training.training_totals(uow)
+        training.funnel(uow)
+        readiness.report(uow)
         for name, kind in KINDS.items():
             for row in ledger.list_records(uow, name, {}, None):
                 ledger.get_record(uow, name, kind.key_of(row))

@@ -2,10 +2,11 @@
 stored briefs
 
 Revision ID: 0013_cooperation
-Revises: 0011_tracking
+Revises: 0012_training
 Create Date: 2026-12-02 06:20:00
 
-The chain is linear: 0009 web sessions, 0009b network, 0011 tracking, this, 0014 logistics plans.
+The chain is linear: 0009 web sessions, 0009b network, 0011 tracking, 0012 training, this,
+0014 logistics plans.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_cooperation"
-down_revision = "0011_tracking"
+down_revision = "0012_training"
 branch_labels = None
 depends_on = None
 
