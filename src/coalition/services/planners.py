@@ -1,8 +1,8 @@
-"""Figures of planners that other branches are building (logistics, training, readiness).
+"""The brief's figures from the planners: logistics, training, readiness and capability.
 
-Each function returns None while its planner does not exist: the brief then says the section
-is not available and shows no figure. Plugging a planner in means returning its figures here
-(plain JSON-ready data computed through the unit of work, filtered for its principal).
+Each function returns the figures of the service that owns them (the same as its command's
+`--json`), read through the unit of work's principal, or None when this reader may see none:
+the brief then says the section is not available and shows no figure.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from coalition.storage.unit_of_work import UnitOfWork
 NOT_AVAILABLE = {
     "logistics": "no logistics plan this reader may see (none stored yet, or the reader is not "
     "coordination staff: plans name donors' offers)",
-    "training": "the training planner is not built yet",
-    "readiness": "the readiness and effective-capability model is not built yet",
+    "training": "no training record this reader may see has a graduation in the period's years",
+    "readiness": "no capability area this reader may see (too few donors, or nothing required)",
 }
 
 
@@ -54,10 +54,54 @@ def logistics(uow: UnitOfWork, first: date, last: date) -> dict[str, Any] | None
 
 
 def training(uow: UnitOfWork, first: date, last: date) -> dict[str, Any] | None:
-    """Who was trained on what in the period (training planner), or None."""
-    return None
+    """Graduates per mission in the years the period touches (`coalition training totals`),
+    or None when there are none this reader may see."""
+    from coalition.services import training as courses
+
+    years = range(first.year, last.year + 1)
+    rows = [t for t in courses.training_totals(uow) if t.year in years]
+    if not rows:
+        return None
+    by_mission: dict[str, int] = {}
+    for t in rows:
+        by_mission[t.mission] = by_mission.get(t.mission, 0) + t.graduated
+    graduated = sum(by_mission.values())
+    parts = ", ".join(f"{m} {n:,}" for m, n in sorted(by_mission.items()))
+    span = f"{years[0]}" if len(years) == 1 else f"{years[0]}–{years[-1]}"
+    return {
+        "years": list(years),
+        "graduated": graduated,
+        "by_mission": by_mission,
+        "summary": f"{graduated:,} trainees graduated in {span} ({parts}; by year of graduation, "
+        "`coalition training totals --json`).",
+    }
 
 
 def readiness(uow: UnitOfWork, on: date) -> dict[str, Any] | None:
-    """Readiness and effective capability per area (delivered, crewed, sustained), or None."""
-    return None
+    """Effective capability (requirements met by equipment delivered, crewed and operational)
+    and readiness per capability area, as `coalition status` and `coalition readiness` show
+    them; None when the reader may see no area."""
+    from coalition.services import readiness as fleet
+    from coalition.services import training as courses
+
+    funnel = courses.funnel(uow)
+    total = next((a for a in funnel if a.capability_area == "all areas"), None)
+    if total is None or total.stages_eur is None:
+        return None
+    operational = total.stages_eur[-1]
+    share = float(operational / total.required_eur * 100) if total.required_eur else 0.0
+    report = fleet.report(uow)
+    rates = [f"{r.group} {100 * r.rate:.1f} %" for r in report.by_area if r.rate is not None]
+    return {
+        "required_eur": str(total.required_eur),
+        "operational_eur": str(operational),
+        "effective_pct": round(share, 1),
+        "readiness_by_area": [r.as_dict() for r in report.by_area],
+        "summary": (
+            f"EUR {operational / 1_000_000:,.1f} million of the EUR "
+            f"{total.required_eur / 1_000_000:,.1f} million required is met by equipment that is "
+            f"delivered, crewed and operational ({share:.1f} %; `coalition status`). Readiness "
+            f"by area: {', '.join(rates) or 'no fleet-status reports'} "
+            "(`coalition readiness --json`)."
+        ),
+    }
