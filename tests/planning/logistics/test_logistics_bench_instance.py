@@ -3,13 +3,12 @@ rule of the independent checker; its what-if on the busiest hub does too."""
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 
 from coalition.planning.logistics import (
     Closure,
@@ -20,7 +19,16 @@ from coalition.planning.logistics import (
     verify,
     whatif,
 )
-from logistics_instances import SIZES, generate
+
+# Loaded from its file, not by putting bench/ on sys.path: bench/api.py would then shadow the
+# tests' own `api` package for every test collected after this one.
+_PATH = Path(__file__).resolve().parents[3] / "bench" / "logistics_instances.py"
+_SPEC = importlib.util.spec_from_file_location("logistics_instances", _PATH)
+assert _SPEC is not None and _SPEC.loader is not None
+instances = importlib.util.module_from_spec(_SPEC)
+sys.modules["logistics_instances"] = instances  # dataclasses look their module up by name
+_SPEC.loader.exec_module(instances)
+SIZES, generate = instances.SIZES, instances.generate
 
 
 @pytest.mark.slow
