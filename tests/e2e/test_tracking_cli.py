@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coalition.cli import app
+from coalition.cli import app, render
 from coalition.config import get_settings
 from coalition.storage import migrate
 from coalition.storage.engine import make_engine
@@ -37,6 +37,8 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     engine.dispose()
     monkeypatch.setenv("COALITION_DATABASE_URL", f"sqlite:///{path}")
     monkeypatch.setenv("COLUMNS", "200")
+    # The console was made at import, perhaps narrower: widen it so no cell wraps.
+    monkeypatch.setattr(render.console, "width", 200)
     monkeypatch.chdir(tmp_path)
     get_settings.cache_clear()
     yield path
