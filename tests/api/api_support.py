@@ -92,12 +92,25 @@ M107 = (
 ACCEPTED = OFFERS_HEADER + "DEU,DEU-OF-0005,M107,500,2026-02-01,DEU,new,,EUR,,accepted,\n"
 
 
+# What the demo's usage rates for the PzH 2000 and the Krab consume, so the fleet above has
+# sustainment drafts (a rate naming an item type the catalogue lacks is refused).
+SUSTAINMENT_FAMILIES = "code,name,capability_area\nSPARES-SPH-155,Spare parts SPH,artillery\n"
+SUSTAINMENT_ITEMS = (
+    "code,name,family_code,supply_class,unit_of_issue,reference_value_eur,platform_code\n"
+    "AMM-155-M795,155mm HE M795,AMMO-155,V,RD,3000,\n"
+    "SPK-PZH2000,Spare parts kit PzH 2000,SPARES-SPH-155,II,KIT,780000,PZH2000\n"
+    "SPK-KRAB,Spare parts kit Krab,SPARES-SPH-155,II,KIT,650000,KRAB\n"
+)
+
+
 def seed(engine: Engine, tmp_path: Path) -> dict[str, str]:
     every = {**SEED, **BURDEN_SEED, "compatibility": COMPATIBILITY, "fleet": FLEET,
              "nodes": NODES, "lanes": LANES, "offers": OFFERS, "pledges": PLEDGES,
              **COOPERATION, **TRAINING_SEED}  # fmt: skip
     for kind, text in every.items():
         import_text(engine, tmp_path, kind, text)
+    import_text(engine, tmp_path, "families", SUSTAINMENT_FAMILIES, name="spares.csv")
+    import_text(engine, tmp_path, "item-types", SUSTAINMENT_ITEMS, name="supplies.csv")
     with UnitOfWork(engine, BOOTSTRAP) as uow:
         accounts.add_user(uow, "admin", "admin", None, PASSWORD)
     tokens = {}

@@ -132,6 +132,16 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", f"{V1}/burden"): Expect(f"{V1}/burden?year=2025"),
     ("GET", f"{V1}/members"): Expect(f"{V1}/members?org=NATO&org=EU"),
     ("GET", f"{V1}/brief"): Expect(f"{V1}/brief?from=2026-01-01&to=2026-06-30&year=2025"),
+    ("GET", f"{V1}/capability"): Expect(f"{V1}/capability"),
+    ("GET", f"{V1}/readiness"): Expect(f"{V1}/readiness"),
+    ("GET", f"{V1}/training/need"): Expect(f"{V1}/training/need?reserve=1.2&margin=30"),
+    ("GET", f"{V1}/training/totals"): Expect(f"{V1}/training/totals?mission=EUMAM"),
+    ("GET", f"{V1}/sustainment/drafts"): Expect(
+        f"{V1}/sustainment/drafts?band=high&months=6&start=2026-06-01"
+    ),
+    ("POST", f"{V1}/sustainment/approve"): Expect(
+        f"{V1}/sustainment/approve", {"band": "high", "months": 6, "start": "2026-06-01"}
+    ),
     ("GET", f"{V1}/plans"): Expect(f"{V1}/plans"),
     ("POST", f"{V1}/plans"): Expect(f"{V1}/plans", {"time_limit": 5.0}),
     ("GET", f"{V1}/plans/{{plan_id}}"): Expect(f"{V1}/plans/1"),
@@ -335,6 +345,15 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("GET", f"{V1}/burden"): answers(200, ALL),  # each donor's row redacted for the others
     ("GET", f"{V1}/members"): answers(200, ALL),
     ("GET", f"{V1}/brief"): answers(200, ALL),  # each reader's own view (need-to-know)
+    # Effective capability, readiness, training and sustainment: aggregates (an area or
+    # family drawn on too few donors is withheld) and Ukraine's own fleet reports, released
+    # to all; only the staff write sustainment drafts into the requirements.
+    ("GET", f"{V1}/capability"): answers(200, ALL),
+    ("GET", f"{V1}/readiness"): answers(200, ALL),
+    ("GET", f"{V1}/training/need"): answers(200, ALL),
+    ("GET", f"{V1}/training/totals"): answers(200, ALL),
+    ("GET", f"{V1}/sustainment/drafts"): answers(200, ALL),
+    ("POST", f"{V1}/sustainment/approve"): answers(200, STAFF),
     ("GET", f"{V1}/plans"): answers(200, ALL),  # empty for those who may not see plans
     ("GET", f"{V1}/plans/{{plan_id}}"): answers(200, SEE_ALL, SEE_ALL),
     ("GET", f"{V1}/plans/{{plan_id}}/explain/requirement/{{ref}}"): answers(200, SEE_ALL, SEE_ALL),

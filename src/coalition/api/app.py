@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse
 from coalition import __version__
 from coalition.api import problems
 from coalition.api.deps import current_principal
-from coalition.api.routers import auth, changes, figures, plans, registries, tracking
+from coalition.api.routers import auth, capability, changes, figures, plans, registries, tracking
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -48,6 +48,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     # cannot forget it.
     secured = APIRouter(dependencies=[Depends(current_principal)])
     secured.include_router(figures.router)
+    secured.include_router(capability.router)
     secured.include_router(plans.router)
     secured.include_router(plans.jobs_router)
     secured.include_router(changes.router)

@@ -9,7 +9,8 @@ every string is bounded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from datetime import date
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -101,6 +102,23 @@ class StatusChange(BaseModel):
         None,
         pattern=r"^\d{4}-\d{2}-\d{2}$",
         description="date of a dated step (delivered, disbursed), YYYY-MM-DD; default today",
+    )
+
+
+class SustainmentApproval(BaseModel):
+    model_config = STRICT
+    refs: list[Annotated[str, Field(min_length=1, max_length=MAX_KEY)]] = Field(
+        [], max_length=10000, description="draft refs to approve (default: every draft)"
+    )
+    band: str = Field("medium", max_length=20, description="operating band: low, medium, high")
+    months: int = Field(3, description="months the horizon covers (1–60)")
+    start: date | None = Field(
+        None, strict=False, description="first day of the horizon, YYYY-MM-DD (default today)"
+    )
+    status: str = Field(
+        "approved",
+        max_length=20,
+        description="status of the requirements written: draft, submitted or approved",
     )
 
 
