@@ -147,6 +147,8 @@ def test_every_main_page_in_both_languages_is_accessible_and_keeps_the_policy(pa
         "import": "/import",
         "plans": "/plans",
         "burden": "/burden",
+        "capability": "/capability",
+        "training": "/training",
         "print": "/print",
     }
     for language in ("en", "uk"):

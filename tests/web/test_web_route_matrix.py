@@ -70,6 +70,8 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/plans/compare"): Expect("/plans/compare?a=1&b=1", roles=STAFF_ONLY),
     ("GET", "/plans/{plan_id}"): Expect("/plans/1", roles=STAFF_ONLY),
     ("POST", "/plans/{plan_id}/accept"): Expect("/plans/1/accept"),
+    ("GET", "/capability"): Expect("/capability", roles=ALL),
+    ("GET", "/training"): Expect("/training?year=2026", roles=ALL),
     ("GET", "/burden"): Expect("/burden", roles=ALL),
     ("GET", "/burden/{year}/chart.svg"): Expect("/burden/2025/chart.svg", roles=ALL),
     ("GET", "/burden/{year}/export.{suffix}"): Expect("/burden/2025/export.xlsx", roles=ALL),

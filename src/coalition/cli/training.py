@@ -53,7 +53,7 @@ def training_need(reserve: Reserve = None, margin: Margin = None, json_out: Json
 
 
 def render_need(result: TrainingNeed, limit: int | None = None) -> None:
-    rows = sorted(result.courses, key=lambda c: (-c.shortfall, c.course_code))
+    rows = result.by_shortfall()
     shown = rows if limit is None else rows[:limit]
     table(
         f"Training need (reserve x{result.parameters.reserve_factor}, crews ready "

@@ -102,6 +102,10 @@ class TrainingNeed:
     courses: list[CourseNeed]
     withheld: list[str]  # courses whose need draws on too few donors for this reader
 
+    def by_shortfall(self) -> list[CourseNeed]:
+        """The courses as people read them: largest shortfall first."""
+        return sorted(self.courses, key=lambda c: (-c.shortfall, c.course_code))
+
     def as_dict(self) -> dict[str, object]:
         return {
             "reserve_factor": str(self.parameters.reserve_factor),
