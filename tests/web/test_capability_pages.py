@@ -62,3 +62,25 @@ def test_the_pages_speak_ukrainian(signed_in):
 def test_a_year_out_of_range_is_a_clear_page_not_a_traceback(signed_in):
     response = signed_in("coord").client.get("/training?year=99999")
     assert "year" in assert_page(response, 400)
+
+
+def test_a_coordinator_approves_the_drafts_shown_and_a_donor_cannot(signed_in, seeded):
+    coord = signed_in("coord")
+    page = assert_page(coord.client.get("/sustainment?band=high&months=6"))
+    refs = re.findall(r'<th scope="row">(SUS-[^<]+)</th>', page)
+    assert refs and 'id="approve-drafts"' in page
+    start = re.search(r'name="start" value="([^"]+)"', page).group(1)
+    form = {"band": "high", "months": "6", "start": start}
+    desk = signed_in("desk-deu")
+    assert 'id="approve-drafts"' not in assert_page(desk.client.get("/sustainment"))
+    assert desk.post("/sustainment/approve", form).status_code == 403
+    done = coord.post("/sustainment/approve", form, csrf_from="/sustainment")
+    assert done.status_code == 303
+    shown = assert_page(coord.client.get(done.headers["location"]))
+    assert f"{len(refs)} requirements written, 0 already" in shown
+    for ref in refs:
+        assert_page(coord.client.get(f"/registries/requirements/{ref}"))
+    again = coord.post("/sustainment/approve", form, csrf_from="/sustainment")
+    assert f"0 requirements written, {len(refs)} already" in assert_page(
+        coord.client.get(again.headers["location"])
+    )

@@ -72,6 +72,8 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("POST", "/plans/{plan_id}/accept"): Expect("/plans/1/accept"),
     ("GET", "/capability"): Expect("/capability", roles=ALL),
     ("GET", "/training"): Expect("/training?year=2026", roles=ALL),
+    ("GET", "/sustainment"): Expect("/sustainment?band=high&months=6", roles=ALL),
+    ("POST", "/sustainment/approve"): Expect("/sustainment/approve"),
     ("GET", "/burden"): Expect("/burden", roles=ALL),
     ("GET", "/burden/{year}/chart.svg"): Expect("/burden/2025/chart.svg", roles=ALL),
     ("GET", "/burden/{year}/export.{suffix}"): Expect("/burden/2025/export.xlsx", roles=ALL),
