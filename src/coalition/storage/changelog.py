@@ -148,7 +148,9 @@ def verify_log(
     The chain catches an edited or removed entry; the head pointer catches a removed tail
     (unless it was rewritten too: only a head recorded elsewhere, `expect_head`, catches that);
     the replay catches a registry row changed, added or removed without going through the
-    change log, and a log emptied while the registries still hold records.
+    change log, a log emptied while the registries still hold records, and an entry whose
+    `before` is not the state the record's previous entry left (a change made outside the
+    log between two logged ones, or a writer recording the wrong `before`).
 
     Rows are streamed; only the last logged state of each record (its `after`, as stored) is
     kept in memory.
@@ -160,6 +162,7 @@ def verify_log(
     kinds = {kind.entity: kind for kind in KINDS.values()}
     # entity -> key -> the `after` text of the record's last entry (None once deleted).
     state: dict[str, dict[str, str | None]] = {entity: {} for entity in kinds}
+    fields = {entity: _record_fields(kind) for entity, kind in kinds.items()}
     prev = GENESIS
     c = change_log.c
     query = select(
@@ -201,6 +204,14 @@ def verify_log(
         elif action not in ("create", "update", "delete"):
             problems.append(f"entry {row_id}: unknown action '{action}'")
             continue
+        elif live:
+            drift = _before_drift(fields[entity], records[key], before)
+            if drift:
+                name = _named(kinds[entity], key)
+                problems.append(
+                    f"{name}: entry {row_id} ({action}) starts from another state than the "
+                    f"record's last entry left: {'; '.join(drift)}"
+                )
         records[key] = None if action == "delete" else after
     report.head = prev
     _check_head(connection, report)
@@ -273,6 +284,40 @@ def _compare_table(
     for key, after in logged.items():
         if after is not None:
             report.problems.append(f"{_named(kind, key)}: logged but missing from the table")
+
+
+def _record_fields(kind: Kind) -> tuple[tuple[str, ...], frozenset[str]]:
+    """A kind's own fields as the log carries them, and those compared as numbers."""
+    table = table_of(kind.table_name)
+    columns = [table.c[c.name] for c in kind.columns]
+    exact = frozenset(c.name for c in columns if isinstance(c.type, Numeric | ExactDecimal))
+    return tuple(c.name for c in columns), exact
+
+
+def _before_drift(
+    fields: tuple[tuple[str, ...], frozenset[str]], last_after: str | None, before: str | None
+) -> list[str]:
+    """Fields where an entry's `before` differs from the previous entry's `after`: over the
+    record's own fields (a writer may carry bookkeeping such as the row version), decimals by
+    value, and a column added by a migration allowed to appear without an entry."""
+    if before == last_after:
+        return []
+    previous = json.loads(last_after) if last_after else {}
+    started = json.loads(before) if before else {}
+    names, exact = fields
+    found = []
+    for name in names:
+        if name not in started and name not in previous:
+            continue
+        if name in ADDED_BY_MIGRATION and (name not in previous or name not in started):
+            continue
+        old, new = previous.get(name), started.get(name)
+        number = name in exact
+        same = _as_decimal(old) == _as_decimal(new) if number else old == new
+        if not same:
+            shown = _shown_number if number else _shown
+            found.append(f"{name} was {shown(old)}, the entry's before says {shown(new)}")
+    return found
 
 
 def _defaults_of_added_columns(columns: list[Any]) -> dict[str, Any]:

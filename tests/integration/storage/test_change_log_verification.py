@@ -214,6 +214,26 @@ def test_a_registry_row_updated_directly_is_reported_with_both_values(ledger_db)
     ]
 
 
+def test_a_direct_change_later_covered_by_a_logged_one_is_caught_by_the_entrys_before(ledger_db):
+    """The table agrees with the last entry, so the replay alone would pass: the update that
+    followed the direct change logged a `before` the previous entry never left."""
+    tamper(
+        ledger_db,
+        offers.update()
+        .where(offers.c.donor_code == "POL", offers.c.external_id == "OF-1")
+        .values(quantity=1),
+    )
+    with UnitOfWork(ledger_db, Principal("logistician")) as uow:
+        ledger.change_status(uow, "offers", "POL:OF-1", "withdrawn")
+    problems = verify(ledger_db).problems
+    assert len(problems) == 1, problems
+    assert problems[0].startswith("offer POL:OF-1: entry ")
+    assert problems[0].endswith(
+        "(update) starts from another state than the record's last entry left: "
+        "quantity was 8, the entry's before says 1"
+    )
+
+
 def test_a_money_amount_changed_directly_is_reported_and_equal_amounts_are_not(ledger_db):
     tamper(
         ledger_db,
