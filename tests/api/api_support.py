@@ -126,6 +126,20 @@ def seed_shipment(engine: Engine, tmp_path: Path) -> None:
         tracking.record_event(uow, "SHP-1", "departed", SHIPPED_AT, "POL-HUB-1")
 
 
+LOGISTICS_DAY_ZERO = "2026-02-01"
+
+
+def seed_logistics_plan(engine: Engine) -> int:
+    """Logistics plan 1, proposed, run by the admin from LOGISTICS_DAY_ZERO (the seed's network
+    reaches no delivery point, so its lines are all set aside: a plan that routes nothing)."""
+    from datetime import date
+
+    from coalition.services import logistics
+
+    stored = logistics.run(ADMIN, 30, 5.0, engine, date.fromisoformat(LOGISTICS_DAY_ZERO))
+    return stored.id
+
+
 def capture_document(kind_step: str = "entering_exiting", at: str = "2026-03-02T08:00:00Z"):
     """An EPCIS document reporting SHP-1 crossing the border at POL-BX-MEDYKA."""
     base = "https://id.coalition.invalid/"
