@@ -6,44 +6,15 @@ from __future__ import annotations
 import time
 
 import pytest
-from api_support import ADMIN, Api, assert_problem
-
-from coalition.planning import allocation as planner
-from coalition.services import allocation
-from coalition.storage.unit_of_work import UnitOfWork
-from support_ledger import import_text
+from api_support import ADMIN, ROUTED_LINE, Api, assert_problem, seed_routable
 
 V1 = "/api/v1"
-# The seed's hub and border crossing, joined to a German depot and Ukraine's depot.
-NODES = (
-    "code,name,kind,country,latitude,longitude,handling_t_per_day\n"
-    "DEU-DEPOT-1,Depot,depot,DEU,52.5,13.4,\n"
-    "UA-DEP-W1,Western depot 1,delivery,UKR,49.8,24.0,\n"
-)
-LANES = (
-    "code,from_node,to_node,mode,transit_days,capacity_t_per_day,outsize_per_day,"
-    "cost_eur_per_t\n"
-    "DEU-DEPOT-1_POL-HUB-1_road,DEU-DEPOT-1,POL-HUB-1,road,2,1000,8,50\n"
-    "POL-BX-MEDYKA_UA-DEP-W1_road,POL-BX-MEDYKA,UA-DEP-W1,road,1,1000,8,10\n"
-)
-# The seed's shell, with a mass so that its line can be routed.
-SHELL = (
-    "code,name,family_code,supply_class,unit_of_issue,nsn,mass_kg,volume_m3,"
-    "reference_value_eur,platform_code\nHE155,155mm HE shell,AMMO-155,V,RD,,45,,3300,\n"
-)
-LINE = "DEU:DEU-OF-0002>REQ-1"
+LINE = ROUTED_LINE
 
 
 @pytest.fixture
 def routed(api: Api) -> Api:
-    """The seed's network reaching Ukraine, and its allocation (HE155 shells to REQ-1)
-    accepted."""
-    import_text(api.engine, api.engine_tmp, "nodes", NODES, name="more-nodes.csv")
-    import_text(api.engine, api.engine_tmp, "lanes", LANES, name="more-lanes.csv")
-    import_text(api.engine, api.engine_tmp, "item-types", SHELL, name="shell.csv")
-    stored, _ = allocation.run(ADMIN, planner.Parameters(time_limit_s=5.0), engine=api.engine)
-    with UnitOfWork(api.engine, ADMIN) as uow:
-        allocation.accept(uow, stored.id)
+    seed_routable(api.engine, api.engine_tmp)
     return api
 
 

@@ -114,7 +114,7 @@ def list_plans(json_out: Json = False) -> None:
     with reading(principal()) as uow:
         plans, total = logistics.list_plans(uow)
     rows = [
-        {"id": p.id, "status": p.status, "state": logistics.plan_state(p), "created": p.created_at,
+        {"id": p.id, "status": p.status, "state": _state(p), "created": p.created_at,
          "by": p.created_by, "lines": p.summary.lines, "late": p.summary.late,
          "unroutable": p.summary.unroutable, "gap": f"{100 * p.summary.gap:.2f} %"}
         for p in plans
@@ -123,6 +123,12 @@ def list_plans(json_out: Json = False) -> None:
         as_json({"items": rows, "total": total})
         return
     table(f"Logistics plans ({total})", rows, right=["lines", "late", "unroutable", "gap"])
+
+
+def _state(p: StoredLogisticsPlan) -> str:
+    if p.superseded_by is not None:
+        return f"superseded by {p.superseded_by}"
+    return "accepted" if p.accepted_at is not None else "proposed"
 
 
 @logistics_app.command("show")

@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 
 from coalition.domain.access import Principal, may_write
 from coalition.domain.network import delivery_node, origin_node, planned_transit_days
+from coalition.domain.plans import plan_state
 from coalition.planning import logistics as lx
 from coalition.planning.allocation import Parameters as AllocationParameters
 from coalition.planning.logistics.model import DEFAULT_HORIZON_DAYS as DEFAULT_HORIZON_DAYS
@@ -456,19 +457,13 @@ def list_plans(
     return [_stored(r) for r in store_.newest(limit, offset)], store_.count()
 
 
-def plan_state(stored: StoredLogisticsPlan) -> str:
-    """proposed, accepted, or superseded by N."""
-    if stored.superseded_by is not None:
-        return f"superseded by {stored.superseded_by}"
-    return "accepted" if stored.accepted_at is not None else "proposed"
-
-
 def plan_row(stored: StoredLogisticsPlan) -> dict[str, Any]:
     """A plan's headline, as a list shows it (the CLI's `--json`, the API, the pages)."""
     return {
         "plan_id": stored.id,
         "status": stored.status,
-        "state": plan_state(stored),
+        "state": plan_state(stored.accepted_at is not None, stored.superseded_by is not None).value,
+        "superseded_by": stored.superseded_by,
         "day_zero": stored.day_zero.isoformat(),
         "horizon_days": stored.horizon_days,
         "created_at": stored.created_at,
@@ -480,13 +475,27 @@ def plan_row(stored: StoredLogisticsPlan) -> dict[str, Any]:
 
 
 def plan_figures(stored: StoredLogisticsPlan) -> dict[str, Any]:
-    """A whole plan: its headline, then ETAs, unrouted lines, peaks, problems and notes."""
-    document = stored.document
+    """A whole plan: its headline, then ETAs, unrouted lines, peaks, problems and notes.
+    Days are counted from `day_zero`; each ETA also gives its units and the date of its last
+    arrival, each peak ([code, use, day]) the date of that day."""
+    document, start = stored.document, stored.day_zero
+    etas = [
+        {
+            **e,
+            "units": sum(units for _, units in e["arrivals"]) + int(e["unrouted_units"]),
+            "last_arrival": _date(start, e["last_arrival_day"]),
+        }
+        for e in document["etas"]
+    ]
+    peaks = {
+        kind: [[*p, _date(start, int(p[2]))] for p in rows]
+        for kind, rows in document["peaks"].items()
+    }
     return {
         **plan_row(stored),
-        "etas": document["etas"],
+        "etas": etas,
         "unrouted": document["unrouted"],
-        "peaks": document["peaks"],
+        "peaks": peaks,
         "problems": document["problems"],
         "notes": document["notes"],
     }
@@ -505,6 +514,15 @@ def whatif_figures(report: WhatIfReport) -> dict[str, Any]:
         "newly_saturated_nodes": report.newly_saturated_nodes,
         "plan": plan_figures(report.plan),
     }
+
+
+def peaks_svg(stored: StoredLogisticsPlan, titles: dict[str, str]) -> str | None:
+    """The busiest nodes and lanes of a plan as an SVG chart (None: nothing was used)."""
+    from coalition.reports.burden_charts import chart_svg
+    from coalition.reports.logistics_charts import peaks_chart
+
+    chart = peaks_chart(stored.document["peaks"], stored.day_zero, titles)
+    return None if chart is None else chart_svg(chart)
 
 
 def in_force(uow: UnitOfWork) -> StoredLogisticsPlan | None:
