@@ -70,7 +70,7 @@ def test_a_whatif_shows_the_delta_and_bad_input_names_what_is_wrong(routed, sign
     page = assert_page(shown)
     assert "Closing POL-HUB-1" in page and 'id="whatif-plan"' in page
     # Now not routed (no path): the line id is text, its ">" escaped.
-    assert ROUTED_LINE.replace(">", "&gt;") + "</th><td class=\"num\">12</td><td>no path" in page
+    assert ROUTED_LINE.replace(">", "&gt;") + '</th><td class="num">12</td><td>no path' in page
     unknown = b.post("/logistics/whatif", {"close": "NO-SUCH", "first": "2026-12-01"},
                      csrf_from="/logistics")  # fmt: skip
     assert "NO-SUCH" in assert_page(unknown, 404)
