@@ -33,7 +33,7 @@ def peaks_chart(
         return None
     order = [r["what"] for r in sorted(rows, key=lambda r: -r["use"])]
     longest = max(1.0, max(r["use"] for r in rows))
-    y = alt.Y("what:N", sort=order, title=None)
+    y = alt.Y("what:N", sort=order, title=None, axis=alt.Axis(labelLimit=360))
     x_scale = alt.Scale(domain=[0, longest * 1.35], nice=False)
     colour = alt.Color(
         "kind:N",
