@@ -139,6 +139,53 @@ def seed_shipment(engine: Engine, tmp_path: Path) -> None:
         tracking.record_event(uow, "SHP-1", "departed", SHIPPED_AT, "POL-HUB-1")
 
 
+LOGISTICS_DAY_ZERO = "2026-02-01"
+
+
+def seed_logistics_plan(engine: Engine) -> int:
+    """Logistics plan 1, proposed, run by the admin from LOGISTICS_DAY_ZERO (the seed's network
+    reaches no delivery point, so its lines are all set aside: a plan that routes nothing)."""
+    from datetime import date
+
+    from coalition.services import logistics
+
+    stored = logistics.run(ADMIN, 30, 5.0, engine, date.fromisoformat(LOGISTICS_DAY_ZERO))
+    return stored.id
+
+
+# The seed's hub and border crossing joined to a German depot and Ukraine's depot, and the
+# seed's shell given a mass: the allocation's one line (shells to REQ-1) can be routed.
+ROUTABLE_NODES = (
+    "code,name,kind,country,latitude,longitude,handling_t_per_day\n"
+    "DEU-DEPOT-1,Depot,depot,DEU,52.5,13.4,\n"
+    "UA-DEP-W1,Western depot 1,delivery,UKR,49.8,24.0,\n"
+)
+ROUTABLE_LANES = (
+    "code,from_node,to_node,mode,transit_days,capacity_t_per_day,outsize_per_day,"
+    "cost_eur_per_t\n"
+    "DEU-DEPOT-1_POL-HUB-1_road,DEU-DEPOT-1,POL-HUB-1,road,2,1000,8,50\n"
+    "POL-BX-MEDYKA_UA-DEP-W1_road,POL-BX-MEDYKA,UA-DEP-W1,road,1,1000,8,10\n"
+)
+SHELL_WITH_MASS = (
+    "code,name,family_code,supply_class,unit_of_issue,nsn,mass_kg,volume_m3,"
+    "reference_value_eur,platform_code\nHE155,155mm HE shell,AMMO-155,V,RD,,45,,3300,\n"
+)
+ROUTED_LINE = "DEU:DEU-OF-0002>REQ-1"
+
+
+def seed_routable(engine: Engine, tmp_path: Path) -> None:
+    """A network that reaches Ukraine, and the allocation (HE155 shells to REQ-1) accepted."""
+    from coalition.planning import allocation as planner
+    from coalition.services import allocation
+
+    import_text(engine, tmp_path, "nodes", ROUTABLE_NODES, name="more-nodes.csv")
+    import_text(engine, tmp_path, "lanes", ROUTABLE_LANES, name="more-lanes.csv")
+    import_text(engine, tmp_path, "item-types", SHELL_WITH_MASS, name="shell.csv")
+    stored, _ = allocation.run(ADMIN, planner.Parameters(time_limit_s=5.0), engine=engine)
+    with UnitOfWork(engine, ADMIN) as uow:
+        allocation.accept(uow, stored.id)
+
+
 def capture_document(kind_step: str = "entering_exiting", at: str = "2026-03-02T08:00:00Z"):
     """An EPCIS document reporting SHP-1 crossing the border at POL-BX-MEDYKA."""
     base = "https://id.coalition.invalid/"

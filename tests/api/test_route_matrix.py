@@ -15,7 +15,14 @@ import time
 from dataclasses import dataclass
 
 import pytest
-from api_support import USERS, Api, assert_problem, capture_document, seed_shipment
+from api_support import (
+    USERS,
+    Api,
+    assert_problem,
+    capture_document,
+    seed_logistics_plan,
+    seed_shipment,
+)
 from fastapi.routing import APIRoute
 from starlette.routing import Route
 
@@ -178,6 +185,17 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ),
     ("GET", f"{V1}/epcis/events"): Expect(f"{V1}/epcis/events?from=2026-01-01"),
     ("POST", f"{V1}/epcis/capture"): Expect(f"{V1}/epcis/capture", capture_document()),
+    # Logistics: plan 1 is seeded (proposed, from 2026-02-01); the what-if closes the hub.
+    ("GET", f"{V1}/logistics/plans"): Expect(f"{V1}/logistics/plans"),
+    ("GET", f"{V1}/logistics/plans/{{plan_id}}"): Expect(f"{V1}/logistics/plans/1"),
+    ("POST", f"{V1}/logistics/plans/{{plan_id}}/accept"): Expect(f"{V1}/logistics/plans/1/accept"),
+    ("POST", f"{V1}/logistics/plans"): Expect(
+        f"{V1}/logistics/plans", {"horizon": 30, "time_limit": 5.0}
+    ),
+    ("POST", f"{V1}/logistics/whatif"): Expect(
+        f"{V1}/logistics/whatif",
+        {"close": "POL-HUB-1", "from": "2026-02-10", "to": "2026-02-20", "time_limit": 5.0},
+    ),
 }
 for _name, _kind in KINDS.items():
     _key = SAMPLE_KEYS[_name]
@@ -195,8 +213,10 @@ for _name, _kind in KINDS.items():
 
 @pytest.fixture
 def sqlite_api(sqlite_api: Api) -> Api:
-    """The seeded API with a shipment (SHP-1, DEU's, departed) for the tracking routes."""
+    """The seeded API with a shipment (SHP-1, DEU's, departed) for the tracking routes and
+    logistics plan 1 for the logistics routes."""
     seed_shipment(sqlite_api.engine, sqlite_api.engine_tmp)
+    seed_logistics_plan(sqlite_api.engine)
     return sqlite_api
 
 
@@ -382,6 +402,14 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
         **answers(200, STAFF | {"desk-deu", "ukraine"}),
         "desk-pol": 422,
     },
+    # Logistics plans name every donor's offers: staff records (read by the staff and the
+    # auditor; an empty list and a 404 for the others), run, re-planned and accepted by the
+    # staff alone.
+    ("GET", f"{V1}/logistics/plans"): answers(200, ALL),  # empty for those who may not see
+    ("GET", f"{V1}/logistics/plans/{{plan_id}}"): answers(200, SEE_ALL, SEE_ALL),
+    ("POST", f"{V1}/logistics/plans/{{plan_id}}/accept"): answers(200, STAFF, SEE_ALL),
+    ("POST", f"{V1}/logistics/plans"): answers(202, STAFF),
+    ("POST", f"{V1}/logistics/whatif"): answers(200, STAFF),
 }
 for _name, _kind in KINDS.items():
     _seen, _writers = SEES[_name], WRITES[_name]

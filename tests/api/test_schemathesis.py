@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import schemathesis
-from api_support import USERS, seed, seed_shipment
+from api_support import USERS, seed, seed_logistics_plan, seed_shipment
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
 from sqlalchemy import Engine
@@ -38,6 +38,7 @@ def tokens(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]
     migrate.upgrade(engine)
     issued = seed(engine, folder)
     seed_shipment(engine, folder)
+    seed_logistics_plan(engine)
     APP.state.engine = engine
     yield issued
     APP.state.engine = None

@@ -17,7 +17,7 @@ import pytest
 
 from coalition.domain.access import Principal, Role
 from coalition.services import demo, ledger
-from coalition.services.database import reading
+from coalition.services.database import reading, writing
 from coalition.services.progress import NoProgress
 from coalition.storage.engine import make_engine
 
@@ -281,3 +281,66 @@ def test_switching_to_ukrainian_is_remembered(page, live):
     assert "Стан коаліції" in page.inner_text("h1")
     page.goto(f"{live.url}/plans")
     assert "Плани розподілу" in page.inner_text("h1")
+
+
+def test_logistics_plan_whatif_and_shipment_pages_in_both_languages(page, live):
+    """The demo's logistics plan: its page (headline, chart, ETAs), accepted, the dashboard
+    showing it, a what-if closing the busiest hub, and a shipment's timeline; screenshots."""
+    from coalition.services import allocation
+
+    with reading(READER, live.engine) as uow:
+        in_force = uow.plans.in_force()
+    if in_force is None:  # the demo's allocation, accepted as `coalition demo` does
+        stored, _ = allocation.run(READER, allocation.parameters(time_limit=20),
+                                   engine=live.engine)  # fmt: skip
+        with writing(READER, live.engine) as uow:
+            allocation.accept(uow, stored.id)
+    console = Console(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_in(page, live, "coordinator")
+    page.goto(f"{live.url}/logistics")
+    page.fill("#horizon", "180")
+    page.fill("#time_limit", "20")
+    page.click("#run-logistics")
+    page.wait_for_url(re.compile(r".*/logistics/plans/\d+$"), timeout=90_000)  # via the job
+    plan_url = page.url
+    page.wait_for_function(
+        "() => { const i = document.querySelector('#peaks-chart'); return i && i.naturalWidth > 0 }"
+    )
+    assert page.locator("#etas tbody tr").count() > 0
+    assert serious_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "en-logistics-plan.png"))
+    page.locator("#peaks-chart").screenshot(path=str(ARTIFACTS / "en-logistics-peaks.png"))
+    page.locator("#etas-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "en-logistics-etas.png"))
+    hub = page.inner_text(".headline dd:nth-of-type(4)").split(" ")[0]
+    if page.locator("#accept-logistics-plan").count():
+        page.click("#accept-logistics-plan")
+        page.wait_for_selector("#accepted")
+    page.goto(f"{live.url}/")
+    assert page.locator("#logistics-title").count() == 1
+    page.locator("#logistics-title").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "en-dashboard-logistics.png"))
+    page.goto(f"{live.url}/logistics")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "en-logistics.png"))
+    page.fill("#close", hub)
+    page.fill("#first", "2026-12-10")
+    page.fill("#last", "2026-12-20")
+    page.click("#run-whatif", no_wait_after=True)  # the re-plan answers when it is done
+    page.wait_for_selector("#whatif-summary", timeout=120_000)
+    assert serious_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "en-logistics-whatif.png"))
+    with reading(READER, live.engine) as uow:
+        from coalition.services import tracking
+
+        shipments = tracking.list_shipments(uow, limit=1).rows
+    if shipments:
+        page.goto(f"{live.url}/shipments/{shipments[0]['shipment_id']}")
+        assert serious_violations(page) == []
+        page.screenshot(path=str(ARTIFACTS / "en-shipment.png"))
+    page.goto(f"{live.url}/language?lang=uk&next={plan_url.removeprefix(live.url)}")
+    assert serious_violations(page) == []
+    page.screenshot(path=str(ARTIFACTS / "uk-logistics-plan.png"))
+    page.goto(f"{live.url}/language?lang=en&next=/logistics")
+    assert console.errors == []

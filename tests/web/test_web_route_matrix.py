@@ -16,12 +16,14 @@ from web_support import assert_page
 
 from api.api_support import USERS
 from coalition.domain.access import Principal
-from coalition.services import allocation
+from coalition.services import allocation, logistics
 from coalition.web.app import create_app as create_web
 
 ALL = {user: 200 for user, _, _ in USERS}
 STAFF = ("admin", "coord", "auditor")
 STAFF_ONLY = {user: 200 if user in STAFF else 404 for user, _, _ in USERS}
+# Logistics plan 1 routes nothing (the seed's network reaches no delivery point): no chart.
+STAFF_ONLY_CHART = {user: 204 if user in STAFF else 404 for user, _, _ in USERS}
 DEU_OFFER = {**ALL, "desk-pol": 404, "analyst": 404}  # released to all, but money/owned
 
 
@@ -74,6 +76,18 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/training"): Expect("/training?year=2026", roles=ALL),
     ("GET", "/sustainment"): Expect("/sustainment?band=high&months=6", roles=ALL),
     ("POST", "/sustainment/approve"): Expect("/sustainment/approve"),
+    ("GET", "/logistics"): Expect("/logistics", roles=ALL),  # the list: empty for non-staff
+    ("POST", "/logistics/run"): Expect("/logistics/run"),
+    ("POST", "/logistics/whatif"): Expect("/logistics/whatif"),
+    ("GET", "/logistics/plans/{plan_id}"): Expect("/logistics/plans/1", roles=STAFF_ONLY),
+    ("GET", "/logistics/plans/{plan_id}/peaks.svg"): Expect(
+        "/logistics/plans/1/peaks.svg", roles=STAFF_ONLY_CHART
+    ),
+    ("POST", "/logistics/plans/{plan_id}/accept"): Expect("/logistics/plans/1/accept"),
+    ("GET", "/shipments"): Expect("/shipments", roles=ALL),  # those each may see
+    ("GET", "/shipments/{shipment_id}"): Expect(
+        "/shipments/no-such-shipment", roles={u: 404 for u, _, _ in USERS}
+    ),
     ("GET", "/burden"): Expect("/burden", roles=ALL),
     ("GET", "/burden/{year}/chart.svg"): Expect("/burden/2025/chart.svg", roles=ALL),
     ("GET", "/burden/{year}/export.{suffix}"): Expect("/burden/2025/export.xlsx", roles=ALL),
@@ -114,6 +128,7 @@ def test_without_a_session_every_page_sends_the_reader_to_log_in(new_browser, ro
 @pytest.fixture
 def with_a_plan(seeded):
     allocation.run(Principal("coord"), allocation.parameters(time_limit=10), engine=seeded)
+    logistics.run(Principal("coord"), 30, 5.0, engine=seeded)
     return seeded
 
 
@@ -125,5 +140,5 @@ def test_each_role_gets_what_the_visibility_rule_decides(with_a_plan, signed_in,
             continue
         response = b.client.get(expect.sample)
         assert response.status_code == expect.roles[user], (user, route, response.text[:800])
-        if response.headers["content-type"].startswith("text/html"):
+        if response.headers.get("content-type", "").startswith("text/html"):
             assert_page(response, expect.roles[user])

@@ -17,7 +17,16 @@ from fastapi.responses import HTMLResponse
 from coalition import __version__
 from coalition.api import problems
 from coalition.api.deps import current_principal
-from coalition.api.routers import auth, capability, changes, figures, plans, registries, tracking
+from coalition.api.routers import (
+    auth,
+    capability,
+    changes,
+    figures,
+    logistics,
+    plans,
+    registries,
+    tracking,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -52,6 +61,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     secured.include_router(plans.router)
     secured.include_router(plans.jobs_router)
     secured.include_router(changes.router)
+    secured.include_router(logistics.router)
     secured.include_router(tracking.router)
     secured.include_router(tracking.epcis_router)
     secured.include_router(registries.build_router())

@@ -64,3 +64,23 @@ def decode(kind: Kind, sort: str | None, cursor: str) -> list[Any]:
         except ValueError:  # CellError: a value this column cannot hold
             raise refuse("not a cursor from next_cursor") from None
     return typed
+
+
+def offset_of(prefix: str, cursor: str | None) -> int:
+    """The offset an offset cursor names (lists a service pages by offset, newest first:
+    plans); 0 without one; 422 for a cursor that is not one of this list's."""
+    if cursor is None:
+        return 0
+    try:
+        text = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        head = f"{prefix}:"
+        if text.startswith(head) and text[len(head) :].isdigit():
+            return int(text[len(head) :])
+    except (ValueError, binascii.Error, UnicodeError):
+        pass
+    raise ApiProblem(422, "cursor: not a cursor from next_cursor", [("cursor", "not a cursor")])
+
+
+def offset_cursor(prefix: str, offset: int) -> str:
+    """The cursor of the page starting at `offset`: clients treat every list the same way."""
+    return base64.urlsafe_b64encode(f"{prefix}:{offset}".encode()).decode().rstrip("=")

@@ -15,6 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from coalition.registries.kinds import Kind
+from coalition.services.logistics import DEFAULT_HORIZON_DAYS, MAX_HORIZON_DAYS, MAX_TIME_LIMIT_S
 
 MAX_CELL = 2000  # the longest free text a registry column accepts (domain.checks)
 MAX_KEY = 400  # a record key: up to three codes joined by ':'
@@ -257,3 +258,34 @@ class CaptureRecord(BaseModel):
     batch_id: str
     skipped: int = Field(description="events already recorded (a document sent twice)")
     events: list[dict[str, Any]]
+
+
+# --- logistics (services/logistics.py) -------------------------------------------------------
+
+# A what-if answers while the client waits: its time limit is bounded well below a run's.
+MAX_WHATIF_TIME_LIMIT_S = 120.0
+
+
+class LogisticsRunRequest(BaseModel):
+    model_config = STRICT
+    horizon: int = Field(
+        DEFAULT_HORIZON_DAYS, ge=1, le=MAX_HORIZON_DAYS, description="days planned ahead"
+    )
+    time_limit: float = Field(
+        30.0, gt=0, le=MAX_TIME_LIMIT_S, description="hard limit on planning, seconds"
+    )
+
+
+class WhatIfRequest(BaseModel):
+    model_config = STRICT
+    close: str = Field(
+        min_length=1, max_length=MAX_CODE, description="the node or lane to close",
+        examples=["POL-HUB-1"],
+    )  # fmt: skip
+    first: date = Field(alias="from", strict=False, description="first closed day, YYYY-MM-DD")
+    last: date | None = Field(
+        None, alias="to", strict=False, description="last closed day; default: the horizon's end"
+    )
+    time_limit: float = Field(
+        30.0, gt=0, le=MAX_WHATIF_TIME_LIMIT_S, description="hard limit on re-planning, seconds"
+    )

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
 from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,25 +20,6 @@ logistics_app = typer.Typer(
 app.add_typer(logistics_app, name="logistics")
 Json = Annotated[bool, typer.Option("--json", help="print JSON")]
 TimeLimit = Annotated[float, typer.Option(help="hard limit on planning, seconds")]
-
-
-def figures(stored: StoredLogisticsPlan) -> dict[str, Any]:
-    """A plan as --json shows it: headline, then ETAs, unrouted lines and peaks."""
-    document = stored.document
-    return {
-        "plan_id": stored.id,
-        "status": stored.status,
-        "day_zero": stored.day_zero.isoformat(),
-        "horizon_days": stored.horizon_days,
-        "allocation_plan_id": stored.allocation_plan_id,
-        "accepted": stored.accepted_at is not None,
-        **asdict(stored.summary),
-        "etas": document["etas"],
-        "unrouted": document["unrouted"],
-        "peaks": document["peaks"],
-        "problems": document["problems"],
-        "notes": document["notes"],
-    }
 
 
 def render_summary(stored: StoredLogisticsPlan) -> None:
@@ -72,7 +52,7 @@ def plan(
 
     stored = logistics.run(principal(), horizon, time_limit)
     if json_out:
-        as_json(figures(stored))
+        as_json(logistics.plan_figures(stored))
         return
     render_summary(stored)
     _render_unrouted(stored)
@@ -101,14 +81,7 @@ def whatif(
         time_limit,
     )  # fmt: skip
     if json_out:
-        as_json({
-            "base_plan_id": report.base_id, "closed": report.closed,
-            "from": report.first.isoformat(), "to": report.last.isoformat(),
-            "delayed": report.delayed, "newly_late_units": report.newly_late_units,
-            "newly_saturated_lanes": report.newly_saturated_lanes,
-            "newly_saturated_nodes": report.newly_saturated_nodes,
-            "plan": figures(report.plan),
-        })  # fmt: skip
+        as_json(logistics.whatif_figures(report))
         return
     say(
         f"Closing {report.closed} from {report.first} to {report.last}, against plan "
@@ -168,7 +141,7 @@ def show(plan_id: int, json_out: Json = False) -> None:
     with reading(principal()) as uow:
         stored = logistics.get_plan(uow, plan_id)
     if json_out:
-        as_json(figures(stored))
+        as_json(logistics.plan_figures(stored))
         return
     render_summary(stored)
     late = [e for e in stored.document["etas"] if e["days_late"] > 0]

@@ -1,4 +1,6 @@
-"""Background jobs for long work: an allocation run becomes a record with progress and a result.
+"""Background jobs for long work: an allocation run, or a logistics planning run
+(`submit_logistics`, with the service's own bounds on horizon and time limit), becomes a record
+with progress and a result.
 
 `submit_allocation` records the job (change log entity "job") and hands it to a small pool of
 worker threads in this process. A worker runs the allocation the way `allocation.run` does —
@@ -15,8 +17,9 @@ is shown as failed ("interrupted: …") to every reader, and `recover_interrupte
 each submit; interfaces call it at start-up) records it so, in the change log too. Reads never
 write: `status` only computes what a reader is shown.
 
-Who: a job runs an allocation, so only those who may write plans submit one (admins and
-coordinators, `domain.access.may_write`). Jobs are staff records (`domain.access.read_scope`):
+Who: a job runs a planner, so only those who may write plans submit one (admins and
+coordinators, `domain.access.may_write`; for logistics `services.logistics.check_run`).
+Jobs are staff records (`domain.access.read_scope`):
 the admin, coordinator and auditor roles see every job, anyone else only the jobs they submitted
 themselves. Another user's job does not exist for them (NotFound, like an unknown id).
 """
@@ -33,7 +36,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine
@@ -41,7 +44,7 @@ from sqlalchemy import Engine
 from coalition.domain.access import Principal, Role, may_write, read_scope
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.inputs import parameters_as_dict
-from coalition.services import allocation
+from coalition.services import allocation, logistics
 from coalition.services.database import default_engine, reading, require_schema
 from coalition.services.errors import DatabaseBusy, Forbidden, NotFound, ServiceError
 from coalition.storage.changelog import Change
@@ -59,6 +62,7 @@ from coalition.storage.unit_of_work import UnitOfWork
 log = logging.getLogger("coalition.jobs")
 
 ALLOCATION = "allocation"
+LOGISTICS = "logistics"
 METHODS = ("milp", "greedy")
 # Allocation jobs running at once in one process: each solve already uses `workers` processes.
 MAX_RUNNING = 2
@@ -157,7 +161,7 @@ class _Pool:
         with self._lock:
             if len(self._owned) >= MAX_RUNNING + MAX_WAITING:
                 raise ServiceError(
-                    f"{len(self._owned)} allocation jobs are already queued or running; "
+                    f"{len(self._owned)} planning jobs are already queued or running; "
                     "try again when one has finished"
                 )
             self._owned[job_id] = owned
@@ -235,27 +239,63 @@ def submit_allocation(
         raise Forbidden("only a coordinator or an admin may run an allocation")
     if method not in METHODS:
         raise ServiceError(f"--method must be milp or greedy, not '{method}'")
+    recorded = {"method": method, **parameters_as_dict(parameters)}
+    return _submit(
+        principal, ALLOCATION, float(parameters.time_limit_s), recorded, engine,
+        lambda job_id, owned: _run_allocation(job_id, owned, parameters, method),
+    )  # fmt: skip
+
+
+def submit_logistics(
+    principal: Principal,
+    horizon: int = logistics.DEFAULT_HORIZON_DAYS,
+    time_limit: float = 30.0,
+    engine: Engine | None = None,
+) -> str:
+    """Record a logistics planning job (route the allocation in force) and start it in the
+    background; returns the job's id. Who and which bounds: `logistics.check_run`, before
+    anything is recorded."""
+    try:
+        logistics.check_run(principal, horizon, time_limit)
+    except Forbidden:
+        log.warning(
+            "denied", extra={"event": "denied", "user": principal.user, "action": "logistics"}
+        )
+        raise
+    recorded = {"horizon_days": horizon, "time_limit_s": time_limit}
+    return _submit(
+        principal, LOGISTICS, float(time_limit), recorded, engine,
+        lambda job_id, owned: _run_logistics(job_id, owned, horizon, time_limit),
+    )  # fmt: skip
+
+
+def _submit(
+    principal: Principal,
+    kind: str,
+    time_limit_s: float,
+    parameters: dict[str, Any],
+    engine: Engine | None,
+    runner: Callable[[str, _Owned], None],
+) -> str:
     engine = engine or default_engine()
     require_schema(engine)
     pool = _pool()
     job_id = new_job_id()
-    owned = _Owned(engine, principal, float(parameters.time_limit_s))
+    owned = _Owned(engine, principal, time_limit_s)
     pool.reserve(job_id, owned)
     try:
         now = _now()
         record: dict[str, Any] = {
             "id": job_id,
-            "kind": ALLOCATION,
+            "kind": kind,
             "status": QUEUED,
             "progress": 0.0,
             "message": "waiting for a free worker",
             "created_by": principal.user,
             "created_at": now,
             "heartbeat_at": now,
-            "time_limit_s": float(parameters.time_limit_s),
-            "parameters": json.dumps(
-                {"method": method, **parameters_as_dict(parameters)}, sort_keys=True
-            ),
+            "time_limit_s": time_limit_s,
+            "parameters": json.dumps(parameters, sort_keys=True),
         }
         with UnitOfWork(engine, principal) as uow:
             _recover(uow, exclude=pool.owned_ids())
@@ -267,7 +307,7 @@ def submit_allocation(
     except BaseException:
         pool.release(job_id)
         raise
-    pool.start(lambda: _work(job_id, owned, parameters, method))
+    pool.start(lambda: _work(job_id, owned, kind, runner))
     return job_id
 
 
@@ -383,26 +423,41 @@ def _advance(job_id: str, job: _Owned, progress: float, message: str) -> None:
             raise _Abandoned()
 
 
-def _work(job_id: str, job: _Owned, parameters: planner.Parameters, method: str) -> None:
+def _work(job_id: str, job: _Owned, kind: str, runner: Callable[[str, _Owned], None]) -> None:
     try:
-        _run_allocation(job_id, job, parameters, method)
+        runner(job_id, job)
     except _Abandoned:
         log.warning("job given up: no longer running", extra={"event": "job", "job": job_id})
     except (ServiceError, DatabaseBusy) as error:
         _fail(job_id, job, str(error).strip()[:MAX_ERROR_CHARS] or type(error).__name__)
     except Exception as error:
-        log.exception("allocation job failed unexpectedly", extra={"event": "job", "job": job_id})
+        log.exception(f"{kind} job failed unexpectedly", extra={"event": "job", "job": job_id})
         _fail(job_id, job, f"unexpected failure ({type(error).__name__})")
     finally:
         _pool().release(job_id)
 
 
-def _run_allocation(job_id: str, job: _Owned, parameters: planner.Parameters, method: str) -> None:
+def _start(job_id: str, job: _Owned) -> None:
     with UnitOfWork(job.engine, job.principal) as uow:
         started = JobStore(uow).start(job_id, _now(), READING[1])
         uow.commit()
     if not started:
         raise _Abandoned()
+
+
+def _succeed(uow: UnitOfWork, job_id: str, message: str, result: dict[str, Any]) -> None:
+    """Mark the job done in the transaction that stored its plan, and commit both."""
+    if not JobStore(uow).finish(job_id, SUCCEEDED, _now(), message, result=json.dumps(result)):
+        raise _Abandoned()  # rolls back: no plan is kept for a job given up
+    uow.changes.record(
+        [Change(JOB_ENTITY, job_id, "update", {"status": RUNNING},
+                {"status": SUCCEEDED, "result": result})]
+    )  # fmt: skip
+    uow.commit()
+
+
+def _run_allocation(job_id: str, job: _Owned, parameters: planner.Parameters, method: str) -> None:
+    _start(job_id, job)
     with UnitOfWork(job.engine, job.principal, write=False) as uow:
         basis = allocation.prepare(uow, parameters)
     snapshot = basis.snapshot
@@ -421,22 +476,26 @@ def _run_allocation(job_id: str, job: _Owned, parameters: planner.Parameters, me
     _advance(job_id, job, *STORING)
     with UnitOfWork(job.engine, job.principal) as uow:
         stored = allocation.store(uow, basis, plan)
-        result = {"plan_id": stored.id}
-        message = f"plan {stored.id} stored ({plan.status.value})"
-        if not JobStore(uow).finish(job_id, SUCCEEDED, _now(), message, result=json.dumps(result)):
-            raise _Abandoned()  # rolls back: no plan is kept for a job given up
-        uow.changes.record(
-            [
-                Change(
-                    JOB_ENTITY,
-                    job_id,
-                    "update",
-                    {"status": RUNNING},
-                    {"status": SUCCEEDED, "result": result},
-                )
-            ]
-        )
-        uow.commit()
+        _succeed(uow, job_id, f"plan {stored.id} stored ({plan.status.value})",
+                 {"plan_id": stored.id})  # fmt: skip
+
+
+def _run_logistics(job_id: str, job: _Owned, horizon: int, time_limit: float) -> None:
+    _start(job_id, job)
+    with UnitOfWork(job.engine, job.principal, write=False) as uow:
+        basis = logistics.prepare(uow, date.today(), horizon)
+    _advance(job_id, job, 0.1, f"ledger read: {len(basis.lines)} lines to route")
+    _advance(job_id, job, SOLVING_FROM, "solving")
+    job.solving_since = time.monotonic()
+    try:
+        plan = logistics.solve(basis, horizon, time_limit)
+    finally:
+        job.solving_since = None
+    _advance(job_id, job, *STORING)
+    with UnitOfWork(job.engine, job.principal) as uow:
+        stored = logistics.store(uow, basis, plan, ())
+        _succeed(uow, job_id, f"logistics plan {stored.id} stored ({stored.status})",
+                 {"logistics_plan_id": stored.id})  # fmt: skip
 
 
 def _fail(job_id: str, job: _Owned, error: str) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -22,9 +22,10 @@ from sqlalchemy import Engine
 
 from coalition.domain.access import Principal, may_write
 from coalition.domain.network import delivery_node, origin_node, planned_transit_days
+from coalition.domain.plans import plan_state
 from coalition.planning import logistics as lx
 from coalition.planning.allocation import Parameters as AllocationParameters
-from coalition.planning.logistics.model import DEFAULT_HORIZON_DAYS
+from coalition.planning.logistics.model import DEFAULT_HORIZON_DAYS as DEFAULT_HORIZON_DAYS
 from coalition.registries.kinds import ITEM_TYPES, LANES, NODES, OFFERS, RECIPIENTS, REQUIREMENTS
 from coalition.services.database import reading, writing
 from coalition.services.errors import Forbidden, NotFound, ServiceError
@@ -97,6 +98,10 @@ class StoredLogisticsPlan:
 def _check_limits(horizon: int, time_limit: float) -> None:
     if not 1 <= horizon <= MAX_HORIZON_DAYS:
         raise ServiceError(f"--horizon {horizon}: give 1 to {MAX_HORIZON_DAYS} days")
+    _check_time_limit(time_limit)
+
+
+def _check_time_limit(time_limit: float) -> None:
     if not (0 < time_limit <= MAX_TIME_LIMIT_S and math.isfinite(time_limit)):
         raise ServiceError(f"--time-limit {time_limit}: give 0 to {MAX_TIME_LIMIT_S:g} seconds")
 
@@ -194,6 +199,18 @@ def _require_staff(principal: Principal, what: str) -> None:
         raise Forbidden(f"{principal.user} ({principal.role}) may not {what}")
 
 
+def check_run(principal: Principal, horizon: int, time_limit: float) -> None:
+    """Whether `principal` may run a plan of these bounds (before anything is read or queued:
+    the background job checks it on submission, `run` before it reads)."""
+    _require_staff(principal, "plan logistics")
+    _check_limits(horizon, time_limit)
+
+
+def solve(basis: Basis, horizon: int, time_limit: float) -> lx.RoutePlan:
+    """The planner on the inputs `prepare` read, outside any transaction."""
+    return lx.plan_routes(basis.network, basis.lines, horizon=horizon, time_limit=time_limit)
+
+
 def run(
     principal: Principal,
     horizon: int = DEFAULT_HORIZON_DAYS,
@@ -202,12 +219,11 @@ def run(
     day_zero: date | None = None,
 ) -> StoredLogisticsPlan:
     """Read, plan outside any transaction, and store the plan as a new proposed version."""
-    _require_staff(principal, "plan logistics")
-    _check_limits(horizon, time_limit)
+    check_run(principal, horizon, time_limit)
     start = day_zero or date.today()
     with reading(principal, engine) as uow:
         basis = prepare(uow, start, horizon)
-    plan = lx.plan_routes(basis.network, basis.lines, horizon=horizon, time_limit=time_limit)
+    plan = solve(basis, horizon, time_limit)
     with writing(principal, engine) as uow:
         stored = store(uow, basis, plan, ())
         uow.commit()
@@ -239,6 +255,7 @@ def whatif(
     re-plan from the plan in force (or the newest plan), re-using it; store the result as a
     proposed plan and report the delta."""
     _require_staff(principal, "plan logistics")
+    _check_time_limit(time_limit)
     with reading(principal, engine) as uow:
         base_row = uow.logistics_plans.in_force() or next(iter(uow.logistics_plans.newest(1)), None)
         if base_row is None:
@@ -428,11 +445,90 @@ def get_plan(uow: UnitOfWork, plan_id: int) -> StoredLogisticsPlan:
     return _stored(row)
 
 
-def list_plans(uow: UnitOfWork, limit: int = 50) -> tuple[list[StoredLogisticsPlan], int]:
+def list_plans(
+    uow: UnitOfWork, limit: int = 50, offset: int = 0
+) -> tuple[list[StoredLogisticsPlan], int]:
+    """The plans this principal may see, newest first, and how many there are."""
     if not 1 <= limit <= 1000:
         raise ServiceError("--limit must be 1 to 1000")
+    if offset < 0:
+        raise ServiceError("offset must be 0 or more")
     store_ = uow.logistics_plans
-    return [_stored(r) for r in store_.newest(limit)], store_.count()
+    return [_stored(r) for r in store_.newest(limit, offset)], store_.count()
+
+
+def plan_row(stored: StoredLogisticsPlan) -> dict[str, Any]:
+    """A plan's headline, as a list shows it (the CLI's `--json`, the API, the pages)."""
+    return {
+        "plan_id": stored.id,
+        "status": stored.status,
+        "state": plan_state(stored.accepted_at is not None, stored.superseded_by is not None).value,
+        "superseded_by": stored.superseded_by,
+        "day_zero": stored.day_zero.isoformat(),
+        "horizon_days": stored.horizon_days,
+        "created_at": stored.created_at,
+        "created_by": stored.created_by,
+        "allocation_plan_id": stored.allocation_plan_id,
+        "accepted": stored.accepted_at is not None,
+        **asdict(stored.summary),
+    }
+
+
+def plan_figures(stored: StoredLogisticsPlan) -> dict[str, Any]:
+    """A whole plan: its headline, then ETAs, unrouted lines, peaks, problems and notes.
+    Days are counted from `day_zero`; each ETA also gives its units and the date of its last
+    arrival, each peak ([code, use, day]) the date of that day."""
+    document, start = stored.document, stored.day_zero
+    etas = [
+        {
+            **e,
+            "units": sum(units for _, units in e["arrivals"]) + int(e["unrouted_units"]),
+            "last_arrival": _date(start, e["last_arrival_day"]),
+        }
+        for e in document["etas"]
+    ]
+    peaks = {
+        kind: [[*p, _date(start, int(p[2]))] for p in rows]
+        for kind, rows in document["peaks"].items()
+    }
+    return {
+        **plan_row(stored),
+        "etas": etas,
+        "unrouted": document["unrouted"],
+        "peaks": peaks,
+        "problems": document["problems"],
+        "notes": document["notes"],
+    }
+
+
+def whatif_figures(report: WhatIfReport) -> dict[str, Any]:
+    """A what-if's delta and the plan it stored."""
+    return {
+        "base_plan_id": report.base_id,
+        "closed": report.closed,
+        "from": report.first.isoformat(),
+        "to": report.last.isoformat(),
+        "delayed": report.delayed,
+        "newly_late_units": report.newly_late_units,
+        "newly_saturated_lanes": report.newly_saturated_lanes,
+        "newly_saturated_nodes": report.newly_saturated_nodes,
+        "plan": plan_figures(report.plan),
+    }
+
+
+def peaks_svg(stored: StoredLogisticsPlan, titles: dict[str, str]) -> str | None:
+    """The busiest nodes and lanes of a plan as an SVG chart (None: nothing was used)."""
+    from coalition.reports.burden_charts import chart_svg
+    from coalition.reports.logistics_charts import peaks_chart
+
+    chart = peaks_chart(stored.document["peaks"], stored.day_zero, titles)
+    return None if chart is None else chart_svg(chart)
+
+
+def in_force(uow: UnitOfWork) -> StoredLogisticsPlan | None:
+    """The accepted logistics plan in force, when the principal may see one."""
+    row = uow.logistics_plans.in_force()
+    return None if row is None else _stored(row)
 
 
 def accept(uow: UnitOfWork, plan_id: int) -> StoredLogisticsPlan:

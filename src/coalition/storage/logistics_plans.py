@@ -46,8 +46,8 @@ class LogisticsPlanStore:
         row = found.mappings().first()
         return None if row is None else dict(row)
 
-    def newest(self, limit: int) -> list[dict[str, Any]]:
-        query = self._plans().order_by(logistics_plans.c.id.desc()).limit(limit)
+    def newest(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        query = self._plans().order_by(logistics_plans.c.id.desc()).limit(limit).offset(offset)
         return [dict(r) for r in self.connection.execute(query).mappings()]
 
     def count(self) -> int:

@@ -23,7 +23,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from coalition.services import errors
 from coalition.web import render
-from coalition.web.routes import auth, burden, capability, dashboard, imports, plans, registries
+from coalition.web.routes import (
+    auth,
+    burden,
+    capability,
+    dashboard,
+    imports,
+    logistics,
+    plans,
+    registries,
+)
 from coalition.web.session import CsrfRefused, LoginRequired, language_of, login_url
 
 if TYPE_CHECKING:
@@ -47,7 +56,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, dashboard, registries, imports, plans, burden, capability):
+    for module in (auth, dashboard, registries, imports, plans, logistics, burden, capability):
         app.include_router(module.router)
     _install_error_pages(app)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,7 +10,8 @@ from fastapi.responses import JSONResponse
 
 from coalition.api.deps import CurrentPrincipal, Db, engine_of
 from coalition.api.encode import document
-from coalition.api.problems import COMMON, ApiProblem, responses
+from coalition.api.pagination import offset_cursor, offset_of
+from coalition.api.problems import COMMON, responses
 from coalition.api.schemas import (
     DEFAULT_LIMIT,
     MAX_CURSOR,
@@ -39,24 +38,6 @@ def plan_row(stored: StoredPlan) -> dict[str, Any]:
     return allocation.plan_summary(stored)
 
 
-def _offset(cursor: str | None) -> int:
-    # Plans are listed newest first by the service's offset; the cursor wraps it so clients
-    # treat every list the same way.
-    if cursor is None:
-        return 0
-    try:
-        text = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-        if text.startswith("plans:") and text[6:].isdigit():
-            return int(text[6:])
-    except (ValueError, binascii.Error, UnicodeError):
-        pass
-    raise ApiProblem(422, "cursor: not a cursor from next_cursor", [("cursor", "not a cursor")])
-
-
-def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"plans:{offset}".encode()).decode().rstrip("=")
-
-
 @router.get("", operation_id="list_plans")
 def list_plans(
     db: Db,
@@ -64,13 +45,13 @@ def list_plans(
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR)] = None,
 ) -> dict[str, Any]:
     """Stored plans, newest first."""
-    offset = _offset(cursor)
+    offset = offset_of("plans", cursor)
     with db.reading() as uow:
         stored, total = allocation.list_plans(uow, limit, offset)
     following = offset + len(stored)
     return {
         "items": [plan_row(s) for s in stored],
-        "next_cursor": _cursor(following) if following < total else None,
+        "next_cursor": offset_cursor("plans", following) if following < total else None,
         "total": total,
     }
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from coalition.services import burden, coverage, dashboard
+from coalition.services import burden, coverage, dashboard, logistics
 from coalition.services.errors import ServiceError
 from coalition.web import render
 from coalition.web.session import CurrentViewer
@@ -31,6 +31,7 @@ def _dashboard(request: Request, viewer: CurrentViewer, printable: bool) -> HTML
         needs = dashboard.critical_needs(uow)
         deliveries = dashboard.deliveries_by_month(uow)
         changes = dashboard.recent_changes(uow)
+        in_force = logistics.in_force(uow)  # None too for those who may not see plans
         years = burden.baseline_years(uow)
         shares, burden_error = [], ""
         if years:
@@ -44,4 +45,5 @@ def _dashboard(request: Request, viewer: CurrentViewer, printable: bool) -> HTML
         printable=printable, areas=areas, needs=needs, deliveries=deliveries, changes=changes,
         burden_year=years[0] if years else None, shares=shares, burden_error=burden_error,
         most_delivered=max((d.units for d in deliveries), default=0),
+        logistics_plan=None if in_force is None else logistics.plan_row(in_force),
     )  # fmt: skip

@@ -79,12 +79,17 @@ def job(request: Request, viewer: CurrentViewer, job_id: JobId) -> HTMLResponse:
 
 @router.get("/jobs/{job_id}/status", response_class=HTMLResponse)
 def job_status(request: Request, viewer: CurrentViewer, job_id: JobId) -> HTMLResponse:
-    """The progress fragment htmx polls; once the plan is stored, the page goes to it."""
+    """The progress fragment htmx polls; once the plan (allocation or logistics) is stored,
+    the page goes to it."""
     found = _job(viewer, job_id)
     headers = {}
-    plan_id = (found.get("result") or {}).get("plan_id")
-    if plan_id and request.headers.get("HX-Request"):
-        headers["HX-Redirect"] = f"/plans/{int(plan_id)}"
+    result = found.get("result") or {}
+    plan_id, logistics_plan_id = result.get("plan_id"), result.get("logistics_plan_id")
+    if request.headers.get("HX-Request"):
+        if plan_id:
+            headers["HX-Redirect"] = f"/plans/{int(plan_id)}"
+        elif logistics_plan_id:
+            headers["HX-Redirect"] = f"/logistics/plans/{int(logistics_plan_id)}"
     return render.page(request, "job_status.html", viewer, viewer.language,
                        headers=headers, job=found)  # fmt: skip
 
