@@ -524,6 +524,30 @@ logistics_plans = Table(
     Column("superseded_by", Integer, nullable=True),
 )
 
+# Training plans: cohorts scheduled onto course intakes, versioned like logistics plans (never
+# overwritten; one accepted plan in force). Weeks in the document count from `day_zero`.
+training_plans = Table(
+    "training_plans",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", String(100), nullable=False),
+    Column("status", String(30), nullable=False),
+    Column("day_zero", Date, nullable=False),  # the Monday of week 0 of the plan's weeks
+    Column("horizon_weeks", Integer, nullable=False),
+    Column("objective", Float, nullable=False),
+    Column("bound", Float, nullable=True),  # proven lower bound (none for a greedy plan)
+    Column("gap", Float, nullable=True),
+    Column("controllable_gap", Float, nullable=True),
+    Column("seconds", Float, nullable=False),
+    Column("allocation_plan_id", Integer, ForeignKey("plans.id"), nullable=True),
+    Column("logistics_plan_id", Integer, ForeignKey("logistics_plans.id"), nullable=True),
+    Column("document", Text, nullable=False),  # JSON: lines, schedules, line reports, unmet
+    Column("accepted_at", DateTime(timezone=True), nullable=True),
+    Column("accepted_by", String(100), nullable=True),
+    Column("superseded_by", Integer, nullable=True),
+)
+
 # People and programs that act in Coalition. Passwords are stored only as Argon2id hashes and
 # API tokens only as SHA-256 digests (they are long random secrets, so a fast hash is safe).
 users = Table(
