@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from coalition.cli.app import handles_errors, principal
+from coalition.cli.app import handles_errors, parse_day, principal
 from coalition.cli.render import as_json, say, table
 from coalition.cli.training import Json, training_app
 
@@ -84,11 +84,19 @@ def _weeks(value: float | None) -> str:
 
 @training_app.command("plan")
 @handles_errors
-def plan(time_limit: TimeLimit = 30.0, horizon: Horizon = 104, json_out: Json = False) -> None:
+def plan(
+    time_limit: TimeLimit = 30.0,
+    horizon: Horizon = 104,
+    start: Annotated[
+        str | None, typer.Option("--from", help="plan from this day, YYYY-MM-DD (default today)")
+    ] = None,
+    json_out: Json = False,
+) -> None:
     """Schedule the cohorts onto intakes so crews are ready when their platforms arrive."""
     from coalition.services import training_plans
 
-    stored = training_plans.run(principal(), time_limit, horizon_weeks=horizon)
+    day_zero = parse_day(start, "--from") if start else None
+    stored = training_plans.run(principal(), time_limit, day_zero=day_zero, horizon_weeks=horizon)
     if json_out:
         as_json(training_plans.plan_figures(stored))
         return
