@@ -62,7 +62,8 @@ def test_the_plan_shows_each_line_with_dates_and_the_headline(folder):
     shown = plan()
     assert shown.exit_code == 0, shown.output
     out = shown.output
-    assert "Training plan 1 (" in out and "2 platform lines, 1 crewed on time, 1 late" in out
+    assert "Training plan 1 (" in out
+    assert "2 platform lines, 1 crewed on time, 1 late, 0 short of crews" in out
     assert "objective 16.0" in out and "gap" in out
     assert "DEU:DEU-OF-1" in out and "2027-02-22" in out and "2027-03-08" in out
     assert "POL:POL-OF-1" in out and "2027-05-04" in out and "2027-04-12" in out

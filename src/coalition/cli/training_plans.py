@@ -33,7 +33,8 @@ def headline(stored: StoredTrainingPlan) -> str:
     return (
         f"Training plan {stored.id} ({stored.status}, {stored.state}) from {stored.day_zero}: "
         f"{s['lines']} platform lines, {s['on_time']} crewed on time, {s['late']} late, "
-        f"{s['short']} short of crews ({s['platforms_unmet']:,.0f} platforms without crews); "
+        f"{s['short']} short of crews ({s['platforms_unmet']:,.0f} platforms without crews), "
+        f"{s.get('no_course', 0)} with no crew course; "
         f"objective {_figure(stored.objective)}, bound {_figure(stored.bound)}, gap "
         f"{_pct(stored.gap)} (controllable {_pct(stored.controllable_gap)})."
     )
@@ -48,7 +49,7 @@ def render_plan(stored: StoredTrainingPlan, limit: int | None = None) -> None:
         f"{s['crews_idle_platform_weeks']:,.0f} platform-weeks. {s['cohorts']} cohorts planned "
         f"({s['cohorts_unscheduled']} found no intake), {s['spare_cohorts']} spare."
     )
-    order = {"late": 0, "short of crews": 1, "on time": 2}
+    order = {"late": 0, "short of crews": 1, "on time": 2, "no course": 3}
     lines = sorted(
         stored.document["lines"],
         key=lambda ln: (order.get(ln["state"], 3), -ln.get("days_late", 0), ln["line"]),

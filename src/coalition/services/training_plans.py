@@ -45,7 +45,7 @@ DEFAULT_HORIZON_WEEKS = 104
 MAX_HORIZON_WEEKS = 260
 MAX_TIME_LIMIT_S = 3600.0
 UNASSIGNED_PRIORITY = 3  # a line no requirement of the allocation in force stands behind
-ON_TIME, LATE, SHORT = "on time", "late", "short of crews"
+ON_TIME, LATE, SHORT, NO_COURSE = "on time", "late", "short of crews", "no course"
 
 
 @dataclass(frozen=True)
@@ -69,6 +69,7 @@ class Basis:
     sources: dict[str, LineSource]
     intake_dates: dict[str, str]  # intake → its start date (ISO)
     cohort_available: dict[str, str]  # cohort → the day it can start (ISO)
+    cohort_trained: dict[str, str] = field(default_factory=dict)  # → its last graduation (ISO)
     without_course: tuple[tuple[str, str], ...] = ()  # (line, item type) no course crews
     spare_cohorts: tuple[str, ...] = ()  # cohorts no line of their platform needs
     allocation_plan_id: int | None = None
@@ -142,12 +143,14 @@ def prepare(uow: UnitOfWork, day_zero: date, horizon_weeks: int = DEFAULT_HORIZO
             plan_intakes.append(tr.Intake(i.code, i.course_code, i.site_code, week, i.seats))
             intake_dates[i.code] = i.start_date.isoformat()
     lines, sources, without_course, ids = _lines(uow, courses, day_zero)
-    cohorts, available, spare = _cohorts(uow, lines, sources, intakes, by_code, day_zero)
+    cohorts, available, trained, spare = _cohorts(uow, lines, sources, intakes, by_code, day_zero)
     problem = tr.Problem(
         plan_courses, tuple(plan_intakes), tuple(lines), tuple(cohorts),
         tr.Parameters(horizon_weeks=horizon_weeks),
     )  # fmt: skip
-    return Basis(problem, day_zero, sources, intake_dates, available, without_course, spare, *ids)
+    return Basis(
+        problem, day_zero, sources, intake_dates, available, trained, without_course, spare, *ids
+    )
 
 
 def _lines(
@@ -223,24 +226,25 @@ def _cohorts(
     intakes: dict[str, Intake],
     courses: dict[str, Course],
     day_zero: date,
-) -> tuple[list[tr.Cohort], dict[str, str], tuple[str, ...]]:
+) -> tuple[list[tr.Cohort], dict[str, str], dict[str, str], tuple[str, ...]]:
     """Cohorts of the registry that train for a platform, each on the earliest line of its
     platform still short of trainees. A course a cohort passed (graduates, nobody still in
     training) is completed; one it is still on is completed at the intake's graduation, and
     the cohort is available from then."""
     done: dict[str, set[str]] = defaultdict(set)
     free: dict[str, date] = {}
+    graduated: dict[str, date] = {}  # the day a cohort finished its last course
     for record in records_of(uow, TRAINING_RECORDS):
         intake = intakes.get(record.intake_code)
         course = courses.get(intake.course_code) if intake else None
         if intake is None or course is None:
             continue
+        end = graduation_date(intake.start_date, course.duration_weeks)
+        if record.in_training or record.graduated:
+            done[record.cohort_code].add(course.code)
+            graduated[record.cohort_code] = max(end, graduated.get(record.cohort_code, end))
         if record.in_training:
-            done[record.cohort_code].add(course.code)
-            end = graduation_date(intake.start_date, course.duration_weeks)
             free[record.cohort_code] = max(end, free.get(record.cohort_code, end))
-        elif record.graduated:
-            done[record.cohort_code].add(course.code)
     waiting: dict[str, list[tr.Line]] = defaultdict(list)
     for line in sorted(lines, key=lambda ln: (ln.eta_week, ln.priority, ln.id)):
         waiting[sources[line.id].item_type].append(line)
@@ -264,7 +268,8 @@ def _cohorts(
                       completed=frozenset(done.get(k.code, ())),
                       available_week=-(-(start - day_zero).days // 7))
         )  # fmt: skip
-    return cohorts, available, tuple(spare)
+    trained = {k.id: graduated[k.id].isoformat() for k in cohorts if k.id in graduated}
+    return cohorts, available, trained, tuple(spare)
 
 
 # --------------------------------------------------------------------------- run and store
@@ -328,7 +333,9 @@ def _document(basis: Basis, plan: tr.TrainingPlan) -> dict[str, Any]:
             return None
         pairs = zip(s.intakes, _intake_courses(problem, s.intakes), strict=True)
         ends = [graduation_date(date.fromisoformat(starts[i]), durations[c]) for i, c in pairs]
-        return max(ends, default=date.fromisoformat(basis.cohort_available[s.cohort])).isoformat()
+        # Nothing left to take: ready since its last graduation (or from when it is available).
+        done = basis.cohort_trained.get(s.cohort) or basis.cohort_available[s.cohort]
+        return max(ends, default=date.fromisoformat(done)).isoformat()
 
     schedules: list[dict[str, Any]] = [
         {
@@ -379,13 +386,14 @@ def _document(basis: Basis, plan: tr.TrainingPlan) -> dict[str, Any]:
         })  # fmt: skip
     for line_id, item in basis.without_course:
         why = f"no course in the courses registry trains crews for {item}"
-        lines.append({"line": line_id, "item_type": item, "state": SHORT, "unmet": [why]})
+        lines.append({"line": line_id, "item_type": item, "state": NO_COURSE, "unmet": [why]})
     lines.sort(key=lambda ln: ln["line"])
     summary = {
         "lines": len(lines),
         "on_time": sum(1 for ln in lines if ln["state"] == ON_TIME),
         "late": sum(1 for ln in lines if ln["state"] == LATE),
         "short": sum(1 for ln in lines if ln["state"] == SHORT),
+        "no_course": sum(1 for ln in lines if ln["state"] == NO_COURSE),
         "platforms_unmet": sum(ln.get("platforms_unmet", 0.0) for ln in lines),
         "cohorts": len(problem.cohorts),
         "cohorts_unscheduled": len(plan.unmet),
