@@ -28,7 +28,7 @@ from coalition.planning.logistics.model import DEFAULT_HORIZON_DAYS
 from coalition.registries.kinds import ITEM_TYPES, LANES, NODES, OFFERS, RECIPIENTS, REQUIREMENTS
 from coalition.services.database import reading, writing
 from coalition.services.errors import NotFound, ServiceError
-from coalition.services.plan_versions import mark_in_force, require_staff
+from coalition.services.plan_versions import find_plan, mark_in_force, require_staff
 from coalition.storage.changelog import Change
 from coalition.storage.logistics_plans import LOGISTICS_PLAN_ENTITY
 from coalition.storage.unit_of_work import UnitOfWork
@@ -420,12 +420,9 @@ def _stored(row: dict[str, Any]) -> StoredLogisticsPlan:
 
 
 def get_plan(uow: UnitOfWork, plan_id: int) -> StoredLogisticsPlan:
-    if isinstance(plan_id, bool) or plan_id < 1:
-        raise NotFound(f"no logistics plan {plan_id}: ids start at 1")
-    row = uow.logistics_plans.get(plan_id)
-    if row is None:
-        raise NotFound(f"no logistics plan {plan_id} (`coalition logistics list`)")
-    return _stored(row)
+    return _stored(
+        find_plan(uow.logistics_plans, plan_id, "logistics plan", "coalition logistics list")
+    )
 
 
 def list_plans(uow: UnitOfWork, limit: int = 50) -> tuple[list[StoredLogisticsPlan], int]:

@@ -4,9 +4,10 @@ accept, and accepting one supersedes the one in force, both logged in the change
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from coalition.domain.access import Principal, may_write
-from coalition.services.errors import Forbidden
+from coalition.services.errors import Forbidden, NotFound
 from coalition.storage.changelog import Change
 from coalition.storage.plan_versions import VersionedPlanStore
 from coalition.storage.unit_of_work import UnitOfWork
@@ -35,3 +36,14 @@ def mark_in_force(uow: UnitOfWork, store: VersionedPlanStore, plan_id: int) -> i
                               {"superseded_by": None}, {"superseded_by": plan_id}))  # fmt: skip
     uow.changes.record(changes)
     return superseded
+
+
+def find_plan(store: VersionedPlanStore, plan_id: int, name: str, listing: str) -> dict[str, Any]:
+    """A stored plan's row, or NotFound naming the command that lists them (a plan the
+    principal may not see is not found either)."""
+    if isinstance(plan_id, bool) or plan_id < 1:
+        raise NotFound(f"no {name} {plan_id}: ids start at 1")
+    row = store.get(plan_id)
+    if row is None:
+        raise NotFound(f"no {name} {plan_id} (`{listing}`)")
+    return row

@@ -29,7 +29,7 @@ from coalition.services import logistics
 from coalition.services.allocation import transit_table
 from coalition.services.database import reading, writing
 from coalition.services.errors import NotFound, ServiceError
-from coalition.services.plan_versions import mark_in_force, require_staff
+from coalition.services.plan_versions import find_plan, mark_in_force, require_staff
 from coalition.services.training import (
     fixed_transit_days,
     intakes_by_code,
@@ -513,12 +513,9 @@ def _stored(row: dict[str, Any]) -> StoredTrainingPlan:
 
 
 def get_plan(uow: UnitOfWork, plan_id: int) -> StoredTrainingPlan:
-    if isinstance(plan_id, bool) or plan_id < 1:
-        raise NotFound(f"no training plan {plan_id}: ids start at 1")
-    row = uow.training_plans.get(plan_id)
-    if row is None:
-        raise NotFound(f"no training plan {plan_id} (`coalition training plans`)")
-    return _stored(row)
+    return _stored(
+        find_plan(uow.training_plans, plan_id, "training plan", "coalition training plans")
+    )
 
 
 def list_plans(
