@@ -111,6 +111,7 @@ def test_a_reader_outside_the_staff_is_refused_in_one_line(folder):
     assert refused.exit_code == 1
     assert refused.stderr.strip() == "error: reader (analyst) may not plan training"
     plan()
+    assert "No training plans you may see" in run("--as", "reader", "training", "plans").output
     hidden = run("--as", "reader", "training", "show", "1")
     assert hidden.exit_code == 1 and "no training plan 1" in hidden.stderr
     bad = run("training", "plan", "--from", "soon")

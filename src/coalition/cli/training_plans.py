@@ -120,6 +120,9 @@ def plans(
     if json_out:
         as_json({"items": rows, "total": total})
         return
+    if not rows:
+        say("No training plans you may see (`coalition training plan` makes one).")
+        return
     table(
         f"Training plans ({total})",
         [
