@@ -165,10 +165,12 @@ class FakePlanStore:
 
 
 class FakeLogisticsPlanStore:
-    """Logistics plans in memory: newest first, the accepted one not superseded in force."""
+    """Versioned plans (logistics, training) in memory: newest first, the accepted one not
+    superseded in force."""
 
-    def __init__(self, plans: dict[int, dict[str, Any]]) -> None:
+    def __init__(self, plans: dict[int, dict[str, Any]], entity: str = "logistics_plan") -> None:
         self.plans = plans
+        self.entity = entity
 
     def insert(self, record: Mapping[str, Any]) -> int:
         plan_id = max(self.plans, default=0) + 1
@@ -185,8 +187,9 @@ class FakeLogisticsPlanStore:
                    if p["accepted_at"] is not None and p["superseded_by"] is None]  # fmt: skip
         return dict(max(decided, key=lambda p: p["id"])) if decided else None
 
-    def newest(self, limit: int) -> list[dict[str, Any]]:
-        return [dict(self.plans[i]) for i in sorted(self.plans, reverse=True)[:limit]]
+    def newest(self, limit: int, offset: int = 0) -> list[dict[str, Any]]:
+        ids = sorted(self.plans, reverse=True)[offset : offset + limit]
+        return [dict(self.plans[i]) for i in ids]
 
     def count(self) -> int:
         return len(self.plans)
@@ -236,6 +239,7 @@ class FakeLedger:
         self.plans: dict[int, dict[str, Any]] = {}
         self.assignments: dict[int, list] = {}
         self.logistics_plans: dict[int, dict[str, Any]] = {}
+        self.training_plans: dict[int, dict[str, Any]] = {}
         self.log: list[dict[str, Any]] = []
 
     def unit_of_work(self, user: str = "tester", *, write: bool = True) -> FakeUnitOfWork:
@@ -259,7 +263,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> FakeUnitOfWork:
         self._saved = copy.deepcopy(
             (self.ledger.tables, self.ledger.plans, self.ledger.assignments, self.ledger.log,
-             self.ledger.logistics_plans)
+             self.ledger.logistics_plans, self.ledger.training_plans)
         )  # fmt: skip
         self.changes = FakeChanges(self.ledger.log, self.actor, self.batch_id)
         return self
@@ -276,6 +280,10 @@ class FakeUnitOfWork:
         return FakeLogisticsPlanStore(self.ledger.logistics_plans)
 
     @property
+    def training_plans(self) -> FakeLogisticsPlanStore:
+        return FakeLogisticsPlanStore(self.ledger.training_plans, "training_plan")
+
+    @property
     def shipments(self) -> FakeShipmentStore:
         return FakeShipmentStore()
 
@@ -289,7 +297,7 @@ class FakeUnitOfWork:
 
     def __exit__(self, *exc: object) -> None:
         if not self.committed:
-            tables, plans, assignments, log, logistics_plans = self._saved
+            tables, plans, assignments, log, logistics_plans, training_plans = self._saved
             self.ledger.tables.clear()
             self.ledger.tables.update(tables)
             self.ledger.plans.clear()
@@ -299,3 +307,5 @@ class FakeUnitOfWork:
             self.ledger.log[:] = log
             self.ledger.logistics_plans.clear()
             self.ledger.logistics_plans.update(logistics_plans)
+            self.ledger.training_plans.clear()
+            self.ledger.training_plans.update(training_plans)

@@ -90,3 +90,29 @@ def add_admin(engine: Engine, name: str = "tester") -> str:
     with UnitOfWork(engine, Principal("bootstrap")) as uow:
         accounts.add_user(uow, name, "admin", None, TEST_PASSWORD)
     return name
+
+
+# A training plan worked by hand (after SEED), day zero Monday 4 January 2027 (week 0):
+# artillery basics (3 weeks) before either crew course (6 weeks, 5 per platform).
+#   PzH 2000: basics week 0-3, crew week 3-9 → ready 8 March; 2 platforms available 15 Feb
+#             + 7 days from Germany = ETA 22 February: 14 days late (weeks 9 vs 7).
+#   Krab:     basics week 4-7 (week 0's seats go to the PzH cohort, which has no other way),
+#             crew week 8-14 → ready 12 April; ETA 1 May + 3 days from Poland = 4 May: on time.
+TRAINING_PLAN_DAY_ZERO = "2027-01-04"
+TRAINING_PLAN_SEED = {
+    "courses": "code,name,skill,duration_weeks,provider_code,mission,platform_code,per_platform,"
+    "prerequisites\n"
+    "CRS-ART-BASIC,Artillery basics,other,3,POL,EUMAM,,0,\n"
+    "CRS-PZH2000-CREW,PzH 2000 crew,crew,6,DEU,EUMAM,PZH2000,5,CRS-ART-BASIC\n"
+    "CRS-KRAB-CREW,Krab crew,crew,6,POL,EUMAM,KRAB,5,CRS-ART-BASIC\n",
+    "sites": "code,name,country,provider_code\nDEU-SITE-IDAR,Idar-Oberstein,DEU,DEU\n",
+    "intakes": "code,course_code,site_code,start_date,seats\n"
+    "ART-1,CRS-ART-BASIC,DEU-SITE-IDAR,2027-01-04,10\n"
+    "ART-2,CRS-ART-BASIC,DEU-SITE-IDAR,2027-02-01,10\n"
+    "PZH-1,CRS-PZH2000-CREW,DEU-SITE-IDAR,2027-01-25,10\n"
+    "KRAB-1,CRS-KRAB-CREW,DEU-SITE-IDAR,2027-03-01,10\n",
+    "cohorts": "code,unit_code,language_group,size,platform_code\n"
+    "C-PZH,UA-DEP-W1,uk,10,PZH2000\nC-KRAB,UA-DEP-W1,uk,10,KRAB\n",
+    "offers": OFFERS_HEADER + "DEU,DEU-OF-1,PZH2000,2,2027-02-15,DEU,new,,EUR,,accepted,\n"
+    "POL,POL-OF-1,KRAB,2,2027-05-01,POL,new,,EUR,,accepted,\n",
+}

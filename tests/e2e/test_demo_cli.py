@@ -42,6 +42,14 @@ def test_the_demo_builds_and_summarises_and_a_second_run_keeps_the_users_work(tm
     assert "1500" in first.stdout  # offers created
     # The demo accepts its first plan, as its coordinator would, and routes it.
     assert "Logistics plan 1" in first.stdout and "busiest hub" in first.stdout
+    # ... accepts that logistics plan, and schedules and accepts a training plan against it.
+    assert "Training plan 1 (" in first.stdout and ", accepted) from " in first.stdout
+    assert "crewed on time" in first.stdout and "late" in first.stdout
+    trained = json.loads(run("training", "show", "1", "--json", database=database).stdout)
+    states = {line["state"] for line in trained["lines"]}
+    assert {"on time", "late"} <= states, states
+    assert trained["logistics_plan_id"] == 1
+    assert any(line.get("eta_from") == "logistics plan 1" for line in trained["lines"])
     again = run("plan", "accept", "1", database=database)
     assert again.returncode == 1 and "only a proposed plan" in again.stderr
     # The README tour moves an offer along; the demo then keeps that work.
@@ -50,6 +58,7 @@ def test_the_demo_builds_and_summarises_and_a_second_run_keeps_the_users_work(tm
     second = run("demo", database=database)
     assert second.returncode == 0, second.stderr
     assert "Plan 2" in second.stdout
+    assert "Training plan 2 (" in second.stdout and "proposed" in second.stdout
     assert "kept as they are" in second.stdout
     shown = run("show", "offers", "DEU:DEU-OF-0002", "--json", database=database)
     assert json.loads(shown.stdout)["status"] == "declined"

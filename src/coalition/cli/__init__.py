@@ -13,6 +13,7 @@ from coalition.cli import reports as _reports  # noqa: F401
 from coalition.cli import serve as _serve  # noqa: F401
 from coalition.cli import tracking as _tracking  # noqa: F401
 from coalition.cli import training as _training  # noqa: F401
+from coalition.cli import training_plans as _training_plans  # noqa: F401
 from coalition.cli import users as _users  # noqa: F401
 from coalition.cli.app import app
 

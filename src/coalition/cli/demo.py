@@ -10,6 +10,7 @@ from coalition.cli import allocation as allocation_cli
 from coalition.cli import burden as burden_cli
 from coalition.cli import logistics as logistics_cli
 from coalition.cli import training as training_cli
+from coalition.cli import training_plans as training_plans_cli
 from coalition.cli.app import app, handles_errors
 from coalition.cli.ledger import render_coverage
 from coalition.cli.progress import ProgressBar
@@ -53,16 +54,18 @@ def demo(
     allocation_cli.render_summary(stored.id, stored.plan)
     routed = demo_service.route_the_plan(acting, stored.id, fresh=not loaded.already_there)
     logistics_cli.render_summary(routed)
+    trained = demo_service.train_the_crews(acting, fresh=not loaded.already_there)
+    say(training_plans_cli.headline(trained))
     with reading(acting) as uow:
         burden_cli.render(burden.report(uow, year))
     with reading(acting) as uow:
         render_coverage(coverage.coverage_rows(uow))
     with reading(acting) as uow:
         funnel, need = training.funnel(uow), training.need(uow)
-        trained, ready = training.training_totals(uow), readiness.report(uow)
+        totals, ready = training.training_totals(uow), readiness.report(uow)
     training_cli.render_funnel(funnel)
     training_cli.render_need(need, limit=8)
-    training_cli.render_totals(trained)
+    training_cli.render_totals(totals)
     training_cli.render_readiness(ready, families=False)
     if loaded.accounts:
         table(

@@ -249,6 +249,9 @@ def build(seed: int, src: Path) -> dict[str, list[list[object]]]:
             records.append(
                 [intake, cohort, 60, 60 - failed if finished else 0, failed if finished else 0]
             )
+    coming_intakes, coming_cohorts = _coming(seed, crew_courses, accepted, cohorts, units_of)
+    intakes += coming_intakes
+    cohorts += coming_cohorts
     assert all(str(i[1]) in weeks_of for i in intakes)
 
     status: list[list[object]] = []
@@ -307,6 +310,59 @@ def build(seed: int, src: Path) -> dict[str, list[list[object]]]:
         "fleet-status.csv": status,
         "usage_rates.csv": rates,
     }
+
+
+# The coming intakes and cohorts (demo assumptions), for the training plan to schedule: after
+# the scenario's "now", each crew course runs again, and Ukraine names cohorts for most of the
+# platforms accepted beyond those its trained cohorts crew. The shared prerequisites run every
+# six weeks with fewer seats than all the cohorts want, so some crews wait for a seat.
+COMING_FROM = date(2027, 1, 4)
+COMING_COHORTS_MAX = 6  # per platform
+COMING_SHARED = (("CRS-LANG-EN", "GBR-SITE-PLAIN", 90), ("CRS-ART-BASIC", "POL-SITE-1", 120))
+
+
+def _coming(
+    seed: int,
+    crew_courses: Sequence[tuple[str, str, int, int, str]],
+    accepted: dict[str, int],
+    cohorts: Sequence[Sequence[object]],
+    units_of: dict[str, list[str]],
+) -> tuple[list[list[object]], list[list[object]]]:
+    """Intakes and cohorts after the scenario's now, drawn from their own random stream so the
+    records before it stay as they were."""
+    rng = random.Random(f"{seed}:coming")
+    named: dict[str, int] = defaultdict(int)  # trainees already in a cohort, per platform
+    runs: dict[str, int] = defaultdict(int)
+    for row in cohorts:
+        if row[4]:
+            named[str(row[4])] += int(str(row[3]))
+            runs[str(row[4])] += 1
+    intakes: list[list[object]] = []
+    out: list[list[object]] = []
+    for code, site, seats in COMING_SHARED:
+        for run in range(14):
+            start = AS_OF + timedelta(days=(7 - AS_OF.weekday()) % 7, weeks=2 + 6 * run)
+            intakes.append([f"{code.removeprefix('CRS-')}-C{run + 1:02d}", code, site,
+                            start.isoformat(), seats])  # fmt: skip
+    for course, item, crew, weeks, provider in crew_courses:
+        short = accepted.get(item, 0) * crew - named[item]
+        if short <= 0:
+            continue
+        per_intake = max(1, min(8, accepted.get(item, 0) // 3 or 1))
+        seats = min(crew * per_intake, 120)
+        count = min(COMING_COHORTS_MAX, -(-short * 4 // (5 * seats)))  # about 4/5 of the need
+        site = "USA-SITE-SILL" if item == "PATRIOT" else SITE_OF.get(provider, "POL-SITE-1")
+        start = COMING_FROM + timedelta(weeks=rng.randrange(10))
+        units = units_of.get(item) or ["UA-MECH-1"]
+        language = "en" if provider in ENGLISH else "uk"
+        for n in range(count):
+            run = runs[item] + n
+            intakes.append([f"{course.removeprefix('CRS-')}-{run + 1:02d}", course, site,
+                            start.isoformat(), seats])  # fmt: skip
+            start += timedelta(weeks=weeks + rng.randrange(2, 12))
+            unit = units[run % len(units)]
+            out.append([f"{unit}-{item}-C{run + 1:02d}", unit, language, seats, item])
+    return intakes, out
 
 
 def _rate(value: float) -> str:

@@ -48,7 +48,7 @@ class Role(StrEnum):
 # Roles that see every record (auditors read only: writes check `may_write`).
 SEES_ALL = frozenset({Role.ADMIN, Role.COORDINATOR, Role.AUDITOR})
 # Records that name donors' offers and are for coordination staff only.
-STAFF_ONLY_ENTITIES = frozenset({"plan", "logistics_plan", "job", "user"})
+STAFF_ONLY_ENTITIES = frozenset({"plan", "logistics_plan", "training_plan", "job", "user"})
 # Donors' money: never shown to Ukraine's staff as records.
 MONEY_ENTITIES = frozenset({"pledge"})
 # Shipments belong to the donor of their offer (storage filters them by that owner column).

@@ -58,15 +58,23 @@ class Delivery:
 
 
 def equipment_date(
-    status: str, available_from: date, transit_days: int, delivered_on: date | None
+    status: str,
+    available_from: date,
+    transit_days: int,
+    delivered_on: date | None,
+    routed: date | None = None,
 ) -> date | None:
-    """When an offer's equipment is (or will be) in Ukraine; None for an offer that does not
-    count towards the need (only offered, declined or withdrawn)."""
+    """When an offer's equipment is (or will be) in Ukraine: the day it was delivered; until
+    then the accepted logistics plan's arrival (`routed`) when that plan routed it; otherwise
+    its availability plus the transit days. None for an offer that does not count towards the
+    need (only offered, declined or withdrawn)."""
     meaning = offer_meaning(status)
     if not meaning.accepted:
         return None
     if meaning.arrived and delivered_on is not None:
         return delivered_on
+    if routed is not None:
+        return routed
     return arrival(available_from, transit_days)
 
 

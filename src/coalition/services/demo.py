@@ -25,6 +25,7 @@ from coalition.services.progress import Progress
 
 if TYPE_CHECKING:
     from coalition.services.logistics import StoredLogisticsPlan
+    from coalition.services.training_plans import StoredTrainingPlan
 
 DEMO_ACCOUNTS: list[tuple[str, str, str | None]] = [
     ("demo-admin", "admin", None),
@@ -87,3 +88,24 @@ def route_the_plan(
         if fresh and uow.plans.in_force() is None:
             allocation.accept(uow, plan_id)
     return logistics.run(acting, time_limit=20.0, engine=engine)
+
+
+def train_the_crews(
+    acting: Principal, fresh: bool, engine: Engine | None = None
+) -> StoredTrainingPlan:
+    """Schedule the cohorts against the ETAs now in force; on the demo's first run, accept
+    the logistics plan those ETAs come from and then the training plan, as a coordinator would."""
+    from coalition.services import logistics, training_plans
+
+    if fresh:
+        with writing(acting, engine) as uow:
+            if uow.logistics_plans.in_force() is None:
+                newest = logistics.list_plans(uow, 1)[0]
+                if newest:
+                    logistics.accept(uow, newest[0].id)
+    stored = training_plans.run(acting, time_limit=20.0, engine=engine)
+    if fresh and stored.status != "error":
+        with writing(acting, engine) as uow:
+            if uow.training_plans.in_force() is None:
+                stored = training_plans.accept(uow, stored.id)
+    return stored

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Engine
 
-from coalition.domain.access import Principal, may_write
+from coalition.domain.access import Principal
 from coalition.domain.network import delivery_node, origin_node, planned_transit_days
 from coalition.domain.plans import plan_state
 from coalition.planning import logistics as lx
@@ -28,7 +28,8 @@ from coalition.planning.allocation import Parameters as AllocationParameters
 from coalition.planning.logistics.model import DEFAULT_HORIZON_DAYS as DEFAULT_HORIZON_DAYS
 from coalition.registries.kinds import ITEM_TYPES, LANES, NODES, OFFERS, RECIPIENTS, REQUIREMENTS
 from coalition.services.database import reading, writing
-from coalition.services.errors import Forbidden, NotFound, ServiceError
+from coalition.services.errors import NotFound, ServiceError
+from coalition.services.plan_versions import find_plan, mark_in_force, require_staff
 from coalition.storage.changelog import Change
 from coalition.storage.logistics_plans import LOGISTICS_PLAN_ENTITY
 from coalition.storage.unit_of_work import UnitOfWork
@@ -195,8 +196,7 @@ def prepare(uow: UnitOfWork, day_zero: date, horizon: int = DEFAULT_HORIZON_DAYS
 
 
 def _require_staff(principal: Principal, what: str) -> None:
-    if not may_write(principal, LOGISTICS_PLAN_ENTITY, None):
-        raise Forbidden(f"{principal.user} ({principal.role}) may not {what}")
+    require_staff(principal, LOGISTICS_PLAN_ENTITY, what)
 
 
 def check_run(principal: Principal, horizon: int, time_limit: float) -> None:
@@ -437,12 +437,9 @@ def _stored(row: dict[str, Any]) -> StoredLogisticsPlan:
 
 
 def get_plan(uow: UnitOfWork, plan_id: int) -> StoredLogisticsPlan:
-    if isinstance(plan_id, bool) or plan_id < 1:
-        raise NotFound(f"no logistics plan {plan_id}: ids start at 1")
-    row = uow.logistics_plans.get(plan_id)
-    if row is None:
-        raise NotFound(f"no logistics plan {plan_id} (`coalition logistics list`)")
-    return _stored(row)
+    return _stored(
+        find_plan(uow.logistics_plans, plan_id, "logistics plan", "coalition logistics list")
+    )
 
 
 def list_plans(
@@ -545,17 +542,7 @@ def accept(uow: UnitOfWork, plan_id: int) -> StoredLogisticsPlan:
             f"logistics plan {plan_id} routes another allocation than the one in force: "
             "run `coalition logistics plan` again"
         )
-    now = datetime.now(UTC)
-    previous = uow.logistics_plans.in_force()
-    uow.logistics_plans.mark_accepted(plan_id, now, uow.actor)
-    changes = [Change(LOGISTICS_PLAN_ENTITY, str(plan_id), "update",
-                      {"accepted_at": None}, {"accepted_at": now.isoformat(),
-                                              "accepted_by": uow.actor})]  # fmt: skip
-    if previous is not None:
-        uow.logistics_plans.mark_superseded(int(previous["id"]), plan_id)
-        changes.append(Change(LOGISTICS_PLAN_ENTITY, str(previous["id"]), "update",
-                              {"superseded_by": None}, {"superseded_by": plan_id}))  # fmt: skip
-    uow.changes.record(changes)
+    mark_in_force(uow, uow.logistics_plans, plan_id)
     uow.commit()
     return get_plan(uow, plan_id)
 
@@ -567,14 +554,10 @@ def transit_days_in_force(uow: UnitOfWork) -> dict[tuple[str, str], int]:
     row = uow.logistics_plans.in_force()
     if row is None:
         return {}
-    document = json.loads(row["document"])
     offers = {OFFERS.key_of(r): r for r in uow.records(OFFERS).find()}
     requirements = {r["ref"]: r for r in uow.records(REQUIREMENTS).find()}
     days: dict[tuple[str, str], int] = {}
-    for eta in document["etas"]:
-        source = document["sources"].get(eta["line"])
-        if source is None or eta["last_arrival_day"] is None or eta["unrouted_units"]:
-            continue
+    for eta, source in _routed_in_full(json.loads(row["document"])):
         offer, need = offers.get(source["offer"]), requirements.get(source["requirement"])
         if offer is None or need is None:
             continue
@@ -582,3 +565,27 @@ def transit_days_in_force(uow: UnitOfWork) -> dict[tuple[str, str], int]:
         took = max(0, int(eta["last_arrival_day"]) - int(source["release_day"]))
         days[pair] = max(days.get(pair, 0), took)
     return days
+
+
+def _routed_in_full(document: dict[str, Any]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """(ETA, line source) of each line a stored plan routed in full."""
+    out = []
+    for eta in document["etas"]:
+        source = document["sources"].get(eta["line"])
+        if source is None or eta["last_arrival_day"] is None or eta["unrouted_units"]:
+            continue
+        out.append((eta, source))
+    return out
+
+
+def etas_in_force(uow: UnitOfWork) -> tuple[int | None, dict[str, date]]:
+    """The accepted logistics plan's id and, per line it routed in full (OFFER_KEY>REQUIREMENT_REF),
+    the date its last unit arrives; (None, {}) when no logistics plan is in force."""
+    row = uow.logistics_plans.in_force()
+    if row is None:
+        return None, {}
+    day_zero = row["day_zero"]
+    return int(row["id"]), {
+        eta["line"]: day_zero + timedelta(days=int(eta["last_arrival_day"]))
+        for eta, _ in _routed_in_full(json.loads(row["document"]))
+    }

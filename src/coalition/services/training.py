@@ -6,6 +6,7 @@ reads the ledger through the repository and decides what the reader may see."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
@@ -64,7 +65,7 @@ def records_of(uow: UnitOfWork, kind: Kind) -> list[Any]:
     return [kind.from_row(row) for row in uow.records(kind).find()]
 
 
-def _courses(uow: UnitOfWork) -> list[Course]:
+def visible_courses(uow: UnitOfWork) -> list[Course]:
     """The courses the reader sees; a prerequisite whose course is not released to the reader
     is left out of the chain (its need cannot be shown to them), never an error."""
     courses: list[Course] = records_of(uow, COURSES)
@@ -75,15 +76,15 @@ def _courses(uow: UnitOfWork) -> list[Course]:
     ]
 
 
-def _intakes(uow: UnitOfWork) -> dict[str, Intake]:
+def intakes_by_code(uow: UnitOfWork) -> dict[str, Intake]:
     return {i.code: i for i in records_of(uow, INTAKES)}
 
 
-def _records(uow: UnitOfWork) -> list[TrainingRecord]:
+def _training_records(uow: UnitOfWork) -> list[TrainingRecord]:
     return records_of(uow, TRAINING_RECORDS)
 
 
-def _platforms(uow: UnitOfWork) -> dict[str, str]:
+def platform_families(uow: UnitOfWork) -> dict[str, str]:
     """Platform item types and their families."""
     return {
         row["code"]: row["family_code"]
@@ -142,9 +143,8 @@ def parameters(reserve: str | None = None, margin_days: int | None = None) -> Ne
 def deliveries(uow: UnitOfWork) -> tuple[list[Delivery], dict[str, frozenset[str]]]:
     """Platforms accepted or further along, per equipment date, summed over every donor's
     offers (an aggregate); and the donors behind each platform type."""
-    platforms = _platforms(uow)
+    platforms = platform_families(uow)
     transit = transit_table()
-    default_days = planner.Parameters().default_transit_days
     out: list[Delivery] = []
     donors: dict[str, set[str]] = defaultdict(set)
     grouped = uow.records(OFFERS).totals_across_owners(
@@ -153,7 +153,7 @@ def deliveries(uow: UnitOfWork) -> tuple[list[Delivery], dict[str, frozenset[str
     for item, status, available, origin, delivered, units, _, owners in grouped:
         if item not in platforms:
             continue
-        days = transit.get(country_of(origin) or "", default_days)
+        days = fixed_transit_days(origin, transit)
         when = equipment_date(status, _day(available), days, _day(delivered) if delivered else None)
         if when is None:
             continue
@@ -164,6 +164,12 @@ def deliveries(uow: UnitOfWork) -> tuple[list[Delivery], dict[str, frozenset[str
     }
 
 
+def fixed_transit_days(origin: str, table: Mapping[str, int]) -> int:
+    """Days from an offer's origin to Ukraine in the fixed transit table; the allocation
+    planner's default for a country the table does not list."""
+    return table.get(country_of(origin) or "", planner.Parameters().default_transit_days)
+
+
 def _day(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
@@ -171,7 +177,7 @@ def _day(value: Any) -> date:
 def need(uow: UnitOfWork, params: NeedParameters | None = None) -> TrainingNeed:
     """Trainees needed per course and date, against graduates and trainees in training."""
     params = params or NeedParameters()
-    courses = _courses(uow)
+    courses = visible_courses(uow)
     found, donors = deliveries(uow)
     try:
         lines = need_lines(courses, found, params)
@@ -188,8 +194,8 @@ def need(uow: UnitOfWork, params: NeedParameters | None = None) -> TrainingNeed:
         )
     hidden = sorted(c for c, d in behind.items() if not may_see_aggregate(uow.principal, d))
     shown = [line for line in lines if line.course_code not in hidden]
-    intakes = _intakes(uow)
-    records = _records(uow)
+    intakes = intakes_by_code(uow)
+    records = _training_records(uow)
     per_course = course_needs(
         shown, graduates_by_course(records, intakes), in_training_by_course(records, intakes)
     )
@@ -205,12 +211,12 @@ def training_totals(
     """Enrolled, graduated and failed per mission and year of graduation."""
     if mission is not None and mission not in tuple(Mission):
         raise ServiceError(f"--mission {mission!r}: one of {', '.join(Mission)}")
-    courses = {c.code: c for c in _courses(uow)}
-    intakes = _intakes(uow)
+    courses = {c.code: c for c in visible_courses(uow)}
+    intakes = intakes_by_code(uow)
     # Records of an intake or course not released to this reader cannot be placed: left out.
     placed = [
         r
-        for r in _records(uow)
+        for r in _training_records(uow)
         if r.intake_code in intakes and intakes[r.intake_code].course_code in courses
     ]
     try:
@@ -226,7 +232,7 @@ def funnel(uow: UnitOfWork) -> list[AreaFunnel]:
     """The effective capability funnel per capability area, and in all. An area drawn on too
     few donors for this reader is withheld (shown as such, never as zero)."""
     item_families, values = family_of_items(uow)
-    platforms = _platforms(uow)
+    platforms = platform_families(uow)
     areas = {row["code"]: row["capability_area"] for row in uow.records(FAMILIES).find()}
     needs = [
         FamilyNeed(family, areas[family], unit_value(values, family), units)
@@ -250,13 +256,13 @@ def funnel(uow: UnitOfWork) -> list[AreaFunnel]:
         TypeUnits(item, item_families[item], item in platforms, *row)
         for item, row in sorted(stages.items())
     ]
-    intakes = _intakes(uow)
-    graduates = graduates_by_course(_records(uow), intakes)
+    intakes = intakes_by_code(uow)
+    graduates = graduates_by_course(_training_records(uow), intakes)
     operational = operational_by_type(records_of(uow, FLEET_STATUS))
     rows = funnel_by_area(
         needs,
         type_units,
-        _courses(uow),
+        visible_courses(uow),
         graduates,
         operational,
         {f: frozenset(d) for f, d in donors.items()},

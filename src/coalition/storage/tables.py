@@ -499,16 +499,34 @@ plan_assignments = Table(
     Column("carried", Boolean, nullable=False, server_default=false()),
 )
 
+
 # Logistics plans: routed shipments of the allocation in force, stored whole as one JSON
 # document (shipments, ETAs, unrouted lines, utilisation peaks) beside their headline figures.
+def _plan_version() -> list[Column[Any]]:
+    """The columns every versioned plan table (logistics, training) opens with; `day_zero` is
+    the date of day 0 (logistics) or the Monday of week 0 (training) of the plan's document."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("created_at", DateTime(timezone=True), nullable=False),
+        Column("created_by", String(100), nullable=False),
+        Column("status", String(30), nullable=False),
+        Column("day_zero", Date, nullable=False),
+    ]
+
+
+def _decision() -> list[Column[Any]]:
+    """... and close with: who accepted it, when, and the plan that superseded it."""
+    return [
+        Column("accepted_at", DateTime(timezone=True), nullable=True),
+        Column("accepted_by", String(100), nullable=True),
+        Column("superseded_by", Integer, nullable=True),
+    ]
+
+
 logistics_plans = Table(
     "logistics_plans",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("created_by", String(100), nullable=False),
-    Column("status", String(30), nullable=False),
-    Column("day_zero", Date, nullable=False),  # the date of day 0 of the plan's days
+    *_plan_version(),
     Column("horizon_days", Integer, nullable=False),
     Column("objective", Float, nullable=False),
     Column("weighted_lateness", Float, nullable=False),
@@ -519,9 +537,25 @@ logistics_plans = Table(
     Column("allocation_plan_id", Integer, ForeignKey("plans.id"), nullable=True),
     Column("closures", Text, nullable=False),  # JSON: what-if closures it was planned under
     Column("document", Text, nullable=False),  # JSON: shipments, ETAs, unrouted, peaks
-    Column("accepted_at", DateTime(timezone=True), nullable=True),
-    Column("accepted_by", String(100), nullable=True),
-    Column("superseded_by", Integer, nullable=True),
+    *_decision(),
+)
+
+# Training plans: cohorts scheduled onto course intakes, versioned like logistics plans (never
+# overwritten; one accepted plan in force). Weeks in the document count from `day_zero`.
+training_plans = Table(
+    "training_plans",
+    metadata,
+    *_plan_version(),
+    Column("horizon_weeks", Integer, nullable=False),
+    Column("objective", Float, nullable=False),
+    Column("bound", Float, nullable=True),  # proven lower bound (none for a greedy plan)
+    Column("gap", Float, nullable=True),
+    Column("controllable_gap", Float, nullable=True),
+    Column("seconds", Float, nullable=False),
+    Column("allocation_plan_id", Integer, ForeignKey("plans.id"), nullable=True),
+    Column("logistics_plan_id", Integer, ForeignKey("logistics_plans.id"), nullable=True),
+    Column("document", Text, nullable=False),  # JSON: lines, schedules, line reports, unmet
+    *_decision(),
 )
 
 # People and programs that act in Coalition. Passwords are stored only as Argon2id hashes and

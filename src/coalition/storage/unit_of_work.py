@@ -25,6 +25,7 @@ from coalition.storage.logistics_plans import LogisticsPlanStore
 from coalition.storage.plans import PlanStore
 from coalition.storage.repository import Repository
 from coalition.storage.shipments import ShipmentStore
+from coalition.storage.training_plans import TrainingPlanStore
 
 
 class UnitOfWork:
@@ -83,6 +84,10 @@ class UnitOfWork:
     @property
     def logistics_plans(self) -> LogisticsPlanStore:
         return LogisticsPlanStore(self)
+
+    @property
+    def training_plans(self) -> TrainingPlanStore:
+        return TrainingPlanStore(self)
 
     @property
     def briefs(self) -> BriefStore:

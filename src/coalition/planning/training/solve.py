@@ -12,7 +12,7 @@ from .colgen import column_generation, master_mip, repair
 from .greedy import greedy_assignment
 from .plan import CohortSchedule, LineReport, PlanStatus, TrainingPlan, Unmet, UnmetReason
 from .problem import Problem, validation_problems
-from .verify import verify
+from .verify import recompute_objective, verify
 
 # Of the time limit: column generation gets this share, then the master MIP until the reserve.
 CG_SHARE = 0.5
@@ -213,7 +213,8 @@ def _assemble(
         method=method,
         objective=float(cost.sum()),
         bound=bound,
-        empty_objective=float(a.unscheduled_cost.sum()),
+        # A cohort with nothing left to take is ready when available, scheduled or not.
+        empty_objective=recompute_objective(problem, {}),
         schedules=tuple(schedules),
         lines=tuple(reports),
         unmet=tuple(unmet),
