@@ -153,6 +153,24 @@ def seed_logistics_plan(engine: Engine) -> int:
     return stored.id
 
 
+TRAINING_DAY_ZERO = "2026-01-05"
+# A PzH 2000 accepted: a platform line the training plan must find crews for.
+ACCEPTED_PLATFORM = OFFERS_HEADER + "DEU,DEU-OF-0009,PZH2000,2,2026-02-01,DEU,new,,EUR,,accepted,\n"
+TRAINING_LINE = "DEU:DEU-OF-0009"
+
+
+def seed_training_plan(engine: Engine, tmp_path: Path) -> int:
+    """Training plan 1, proposed, run by the admin from TRAINING_DAY_ZERO for the accepted
+    PzH 2000 (line TRAINING_LINE: no allocation plan is in force when it runs)."""
+    from datetime import date
+
+    from coalition.services import training_plans
+
+    import_text(engine, tmp_path, "offers", ACCEPTED_PLATFORM, name="accepted-platform.csv")
+    stored = training_plans.run(ADMIN, 5.0, engine, date.fromisoformat(TRAINING_DAY_ZERO))
+    return stored.id
+
+
 # The seed's hub and border crossing joined to a German depot and Ukraine's depot, and the
 # seed's shell given a mass: the allocation's one line (shells to REQ-1) can be routed.
 ROUTABLE_NODES = (

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 
 import pytest
 from api_support import (
+    TRAINING_LINE,
     USERS,
     Api,
     assert_problem,
     capture_document,
     seed_logistics_plan,
     seed_shipment,
+    seed_training_plan,
 )
 from fastapi.routing import APIRoute
 from starlette.routing import Route
@@ -186,6 +188,13 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", f"{V1}/epcis/events"): Expect(f"{V1}/epcis/events?from=2026-01-01"),
     ("POST", f"{V1}/epcis/capture"): Expect(f"{V1}/epcis/capture", capture_document()),
     # Logistics: plan 1 is seeded (proposed, from 2026-02-01); the what-if closes the hub.
+    ("GET", f"{V1}/training/plans"): Expect(f"{V1}/training/plans"),
+    ("GET", f"{V1}/training/plans/{{plan_id}}"): Expect(f"{V1}/training/plans/1"),
+    ("GET", f"{V1}/training/plans/{{plan_id}}/explain/{{line}}"): Expect(
+        f"{V1}/training/plans/1/explain/{TRAINING_LINE}"
+    ),
+    ("POST", f"{V1}/training/plans/{{plan_id}}/accept"): Expect(f"{V1}/training/plans/1/accept"),
+    ("POST", f"{V1}/training/plans"): Expect(f"{V1}/training/plans", {"time_limit": 5.0}),
     ("GET", f"{V1}/logistics/plans"): Expect(f"{V1}/logistics/plans"),
     ("GET", f"{V1}/logistics/plans/{{plan_id}}"): Expect(f"{V1}/logistics/plans/1"),
     ("POST", f"{V1}/logistics/plans/{{plan_id}}/accept"): Expect(f"{V1}/logistics/plans/1/accept"),
@@ -214,9 +223,10 @@ for _name, _kind in KINDS.items():
 @pytest.fixture
 def sqlite_api(sqlite_api: Api) -> Api:
     """The seeded API with a shipment (SHP-1, DEU's, departed) for the tracking routes and
-    logistics plan 1 for the logistics routes."""
+    logistics plan 1 for the logistics routes, training plan 1 for the training routes."""
     seed_shipment(sqlite_api.engine, sqlite_api.engine_tmp)
     seed_logistics_plan(sqlite_api.engine)
+    seed_training_plan(sqlite_api.engine, sqlite_api.engine_tmp)
     return sqlite_api
 
 
@@ -405,6 +415,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # Logistics plans name every donor's offers: staff records (read by the staff and the
     # auditor; an empty list and a 404 for the others), run, re-planned and accepted by the
     # staff alone.
+    # Training plans name every donor's platform lines: staff records, as logistics plans.
+    ("GET", f"{V1}/training/plans"): answers(200, ALL),  # empty for those who may not see
+    ("GET", f"{V1}/training/plans/{{plan_id}}"): answers(200, SEE_ALL, SEE_ALL),
+    ("GET", f"{V1}/training/plans/{{plan_id}}/explain/{{line}}"): answers(200, SEE_ALL, SEE_ALL),
+    ("POST", f"{V1}/training/plans/{{plan_id}}/accept"): answers(200, STAFF, SEE_ALL),
+    ("POST", f"{V1}/training/plans"): answers(202, STAFF),
     ("GET", f"{V1}/logistics/plans"): answers(200, ALL),  # empty for those who may not see
     ("GET", f"{V1}/logistics/plans/{{plan_id}}"): answers(200, SEE_ALL, SEE_ALL),
     ("POST", f"{V1}/logistics/plans/{{plan_id}}/accept"): answers(200, STAFF, SEE_ALL),

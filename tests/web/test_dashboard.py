@@ -34,7 +34,8 @@ def test_sign_ins_are_not_news(signed_in):
 def test_sections_without_data_say_so(signed_in):
     html = assert_page(signed_in("analyst").client.get("/"))
     assert "No delivered offers you may see yet." in html
-    assert "not on this screen yet" in html
+    assert "No accepted logistics plan you may see." in html
+    assert "No accepted training plan you may see." in html
 
 
 def test_the_printable_view_has_no_navigation(signed_in):

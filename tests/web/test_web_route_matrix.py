@@ -14,7 +14,7 @@ import pytest
 from fastapi.routing import APIRoute
 from web_support import assert_page
 
-from api.api_support import USERS
+from api.api_support import TRAINING_LINE, USERS, seed_training_plan
 from coalition.domain.access import Principal
 from coalition.services import allocation, logistics
 from coalition.web.app import create_app as create_web
@@ -75,6 +75,13 @@ EXPECTED: dict[tuple[str, str], Expect] = {
     ("GET", "/capability"): Expect("/capability", roles=ALL),
     ("GET", "/training"): Expect("/training?year=2026", roles=ALL),
     ("GET", "/sustainment"): Expect("/sustainment?band=high&months=6", roles=ALL),
+    ("GET", "/training/plans"): Expect("/training/plans", roles=ALL),  # empty for non-staff
+    ("POST", "/training/plans/run"): Expect("/training/plans/run"),
+    ("GET", "/training/plans/{plan_id}"): Expect("/training/plans/1", roles=STAFF_ONLY),
+    ("GET", "/training/plans/{plan_id}/explain/{line}"): Expect(
+        f"/training/plans/1/explain/{TRAINING_LINE}", roles=STAFF_ONLY
+    ),
+    ("POST", "/training/plans/{plan_id}/accept"): Expect("/training/plans/1/accept"),
     ("POST", "/sustainment/approve"): Expect("/sustainment/approve"),
     ("GET", "/logistics"): Expect("/logistics", roles=ALL),  # the list: empty for non-staff
     ("POST", "/logistics/run"): Expect("/logistics/run"),
@@ -126,9 +133,10 @@ def test_without_a_session_every_page_sends_the_reader_to_log_in(new_browser, ro
 
 
 @pytest.fixture
-def with_a_plan(seeded):
+def with_a_plan(seeded, tmp_path):
     allocation.run(Principal("coord"), allocation.parameters(time_limit=10), engine=seeded)
     logistics.run(Principal("coord"), 30, 5.0, engine=seeded)
+    seed_training_plan(seeded, tmp_path)
     return seeded
 
 

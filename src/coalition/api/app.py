@@ -26,6 +26,7 @@ from coalition.api.routers import (
     plans,
     registries,
     tracking,
+    training_plans,
 )
 
 if TYPE_CHECKING:
@@ -58,6 +59,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     secured = APIRouter(dependencies=[Depends(current_principal)])
     secured.include_router(figures.router)
     secured.include_router(capability.router)
+    secured.include_router(training_plans.router)
     secured.include_router(plans.router)
     secured.include_router(plans.jobs_router)
     secured.include_router(changes.router)

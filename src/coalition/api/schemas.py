@@ -260,6 +260,15 @@ class CaptureRecord(BaseModel):
     events: list[dict[str, Any]]
 
 
+# --- training plans (services/training_plans.py) ---------------------------------------------
+
+
+class TrainingRunRequest(BaseModel):
+    model_config = STRICT
+    horizon_weeks: int = Field(104, description="weeks planned ahead (1–260)")
+    time_limit: float = Field(30.0, gt=0, description="hard limit on scheduling, seconds (≤ 3600)")
+
+
 # --- logistics (services/logistics.py) -------------------------------------------------------
 
 # A what-if answers while the client waits: its time limit is bounded well below a run's.

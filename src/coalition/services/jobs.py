@@ -1,5 +1,6 @@
-"""Background jobs for long work: an allocation run, or a logistics planning run
-(`submit_logistics`, with the service's own bounds on horizon and time limit), becomes a record
+"""Background jobs for long work: an allocation run, a logistics planning run
+(`submit_logistics`) or a training planning run (`submit_training`), each with its service's
+own bounds on horizon and time limit, becomes a record
 with progress and a result.
 
 `submit_allocation` records the job (change log entity "job") and hands it to a small pool of
@@ -18,7 +19,8 @@ each submit; interfaces call it at start-up) records it so, in the change log to
 write: `status` only computes what a reader is shown.
 
 Who: a job runs a planner, so only those who may write plans submit one (admins and
-coordinators, `domain.access.may_write`; for logistics `services.logistics.check_run`).
+coordinators, `domain.access.may_write`; for logistics `services.logistics.check_run`, for
+training `services.training_plans.check_run`).
 Jobs are staff records (`domain.access.read_scope`):
 the admin, coordinator and auditor roles see every job, anyone else only the jobs they submitted
 themselves. Another user's job does not exist for them (NotFound, like an unknown id).
@@ -44,7 +46,7 @@ from sqlalchemy import Engine
 from coalition.domain.access import Principal, Role, may_write, read_scope
 from coalition.planning import allocation as planner
 from coalition.planning.allocation.inputs import parameters_as_dict
-from coalition.services import allocation, logistics
+from coalition.services import allocation, logistics, training_plans
 from coalition.services.database import default_engine, reading, require_schema
 from coalition.services.errors import DatabaseBusy, Forbidden, NotFound, ServiceError
 from coalition.storage.changelog import Change
@@ -63,6 +65,7 @@ log = logging.getLogger("coalition.jobs")
 
 ALLOCATION = "allocation"
 LOGISTICS = "logistics"
+TRAINING = "training"
 METHODS = ("milp", "greedy")
 # Allocation jobs running at once in one process: each solve already uses `workers` processes.
 MAX_RUNNING = 2
@@ -266,6 +269,29 @@ def submit_logistics(
     return _submit(
         principal, LOGISTICS, float(time_limit), recorded, engine,
         lambda job_id, owned: _run_logistics(job_id, owned, horizon, time_limit),
+    )  # fmt: skip
+
+
+def submit_training(
+    principal: Principal,
+    horizon_weeks: int = training_plans.DEFAULT_HORIZON_WEEKS,
+    time_limit: float = 30.0,
+    engine: Engine | None = None,
+) -> str:
+    """Record a training planning job (cohorts to intakes, crews by equipment ETAs) and start
+    it in the background; returns the job's id. Who and which bounds:
+    `training_plans.check_run`, before anything is recorded."""
+    try:
+        training_plans.check_run(principal, horizon_weeks, time_limit)
+    except Forbidden:
+        log.warning(
+            "denied", extra={"event": "denied", "user": principal.user, "action": "training"}
+        )
+        raise
+    recorded = {"horizon_weeks": horizon_weeks, "time_limit_s": time_limit}
+    return _submit(
+        principal, TRAINING, float(time_limit), recorded, engine,
+        lambda job_id, owned: _run_training(job_id, owned, horizon_weeks, time_limit),
     )  # fmt: skip
 
 
@@ -496,6 +522,25 @@ def _run_logistics(job_id: str, job: _Owned, horizon: int, time_limit: float) ->
         stored = logistics.store(uow, basis, plan, ())
         _succeed(uow, job_id, f"logistics plan {stored.id} stored ({stored.status})",
                  {"logistics_plan_id": stored.id})  # fmt: skip
+
+
+def _run_training(job_id: str, job: _Owned, horizon_weeks: int, time_limit: float) -> None:
+    _start(job_id, job)
+    day_zero = training_plans.monday_of(date.today())
+    with UnitOfWork(job.engine, job.principal, write=False) as uow:
+        basis = training_plans.prepare(uow, day_zero, horizon_weeks)
+    _advance(job_id, job, 0.1, f"ledger read: {len(basis.problem.cohorts)} cohorts to seat")
+    _advance(job_id, job, SOLVING_FROM, "solving")
+    job.solving_since = time.monotonic()
+    try:
+        plan = training_plans.solve(basis, time_limit)
+    finally:
+        job.solving_since = None
+    _advance(job_id, job, *STORING)
+    with UnitOfWork(job.engine, job.principal) as uow:
+        stored = training_plans.store(uow, basis, plan)
+        _succeed(uow, job_id, f"training plan {stored.id} stored ({stored.status})",
+                 {"training_plan_id": stored.id})  # fmt: skip
 
 
 def _fail(job_id: str, job: _Owned, error: str) -> None:

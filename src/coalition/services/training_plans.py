@@ -275,6 +275,18 @@ def _cohorts(
 # --------------------------------------------------------------------------- run and store
 
 
+def check_run(principal: Principal, horizon_weeks: int, time_limit: float) -> None:
+    """Whether `principal` may run a plan of these bounds (before anything is read or queued:
+    the background job checks it on submission, `run` before it reads)."""
+    require_staff(principal, TRAINING_PLAN_ENTITY, "plan training")
+    _check_limits(horizon_weeks, time_limit)
+
+
+def solve(basis: Basis, time_limit: float) -> tr.TrainingPlan:
+    """The scheduler on the inputs `prepare` read, outside any transaction."""
+    return tr.schedule(basis.problem, time_limit=time_limit)
+
+
 def run(
     principal: Principal,
     time_limit: float = 30.0,
@@ -283,12 +295,11 @@ def run(
     horizon_weeks: int = DEFAULT_HORIZON_WEEKS,
 ) -> StoredTrainingPlan:
     """Read, schedule outside any transaction, and store the plan as a new proposed version."""
-    require_staff(principal, TRAINING_PLAN_ENTITY, "plan training")
-    _check_limits(horizon_weeks, time_limit)
+    check_run(principal, horizon_weeks, time_limit)
     start = monday_of(day_zero or date.today())
     with reading(principal, engine) as uow:
         basis = prepare(uow, start, horizon_weeks)
-    plan = tr.schedule(basis.problem, time_limit=time_limit)
+    plan = solve(basis, time_limit)
     with writing(principal, engine) as uow:
         stored = store(uow, basis, plan)
         uow.commit()
@@ -540,6 +551,12 @@ def accept(uow: UnitOfWork, plan_id: int) -> StoredTrainingPlan:
     mark_in_force(uow, uow.training_plans, plan_id)
     uow.commit()
     return get_plan(uow, plan_id)
+
+
+def in_force(uow: UnitOfWork) -> StoredTrainingPlan | None:
+    """The accepted training plan in force, when the principal may see one."""
+    row = uow.training_plans.in_force()
+    return None if row is None else _stored(row)
 
 
 def plan_in_view(uow: UnitOfWork, plan_id: int | None) -> StoredTrainingPlan:

@@ -32,6 +32,7 @@ from coalition.web.routes import (
     logistics,
     plans,
     registries,
+    training_plans,
 )
 from coalition.web.session import CsrfRefused, LoginRequired, language_of, login_url
 
@@ -56,7 +57,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
     app.state.engine = engine
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth, dashboard, registries, imports, plans, logistics, burden, capability):
+    for module in (
+        auth,
+        dashboard,
+        registries,
+        imports,
+        plans,
+        logistics,
+        burden,
+        capability,
+        training_plans,
+    ):
         app.include_router(module.router)
     _install_error_pages(app)
 

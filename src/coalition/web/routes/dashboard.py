@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from coalition.services import burden, coverage, dashboard, logistics
+from coalition.services import burden, coverage, dashboard, logistics, training, training_plans
 from coalition.services.errors import ServiceError
 from coalition.web import render
 from coalition.web.session import CurrentViewer
@@ -32,6 +32,8 @@ def _dashboard(request: Request, viewer: CurrentViewer, printable: bool) -> HTML
         deliveries = dashboard.deliveries_by_month(uow)
         changes = dashboard.recent_changes(uow)
         in_force = logistics.in_force(uow)  # None too for those who may not see plans
+        training_in_force = training_plans.in_force(uow)
+        funnel = training.funnel(uow)
         years = burden.baseline_years(uow)
         shares, burden_error = [], ""
         if years:
@@ -46,4 +48,7 @@ def _dashboard(request: Request, viewer: CurrentViewer, printable: bool) -> HTML
         burden_year=years[0] if years else None, shares=shares, burden_error=burden_error,
         most_delivered=max((d.units for d in deliveries), default=0),
         logistics_plan=None if in_force is None else logistics.plan_row(in_force),
+        training_plan=None if training_in_force is None
+        else training_plans.plan_summary(training_in_force),
+        capability=funnel[-1] if funnel else None,
     )  # fmt: skip

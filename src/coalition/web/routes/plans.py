@@ -79,17 +79,21 @@ def job(request: Request, viewer: CurrentViewer, job_id: JobId) -> HTMLResponse:
 
 @router.get("/jobs/{job_id}/status", response_class=HTMLResponse)
 def job_status(request: Request, viewer: CurrentViewer, job_id: JobId) -> HTMLResponse:
-    """The progress fragment htmx polls; once the plan (allocation or logistics) is stored,
+    """The progress fragment htmx polls; once the plan (allocation, logistics or training) is
+    stored,
     the page goes to it."""
     found = _job(viewer, job_id)
     headers = {}
     result = found.get("result") or {}
     plan_id, logistics_plan_id = result.get("plan_id"), result.get("logistics_plan_id")
+    training_plan_id = result.get("training_plan_id")
     if request.headers.get("HX-Request"):
         if plan_id:
             headers["HX-Redirect"] = f"/plans/{int(plan_id)}"
         elif logistics_plan_id:
             headers["HX-Redirect"] = f"/logistics/plans/{int(logistics_plan_id)}"
+        elif training_plan_id:
+            headers["HX-Redirect"] = f"/training/plans/{int(training_plan_id)}"
     return render.page(request, "job_status.html", viewer, viewer.language,
                        headers=headers, job=found)  # fmt: skip
 
