@@ -143,6 +143,7 @@ class Evaluation:
     unit_value: FloatArray  # per line: the priced minimum per unit
     arrival: IntArray  # per line: chosen arrival day, −1 for the penalty
     has_path: np.ndarray  # per line: some path exists at all (under λ = 0 this is reachability)
+    earliest: IntArray  # per line: the first day a path reaches its destination (T: none)
 
 
 def _finite(cap: FloatArray) -> np.ndarray:
@@ -168,6 +169,7 @@ def evaluate(
     unit_value = penalty.astype(np.float64).copy()
     arrival = np.full(L, -1, dtype=np.int64)
     has_path = np.zeros(L, dtype=bool)
+    earliest = np.full(L, a.T, dtype=np.int64)
     usage = Usage(np.zeros((a.E, a.T)), np.zeros((a.E, a.T)), np.zeros((a.V, a.T)))
     trees: list[Tree] = []
     routed_lines = np.flatnonzero(rows.line_row >= 0)
@@ -202,6 +204,8 @@ def evaluate(
             k = np.argmin(val, axis=1)
             best = val[np.arange(sel.size), k]
             has_path[sel] = np.isfinite(best)
+            reach = np.isfinite(per_t)
+            earliest[sel] = np.where(reach.any(axis=1), reach.argmax(axis=1), a.T)
             take = best < penalty[sel]
             unit_value[sel] = np.where(take, best, penalty[sel])
             arrival[sel] = np.where(take, k, -1)
@@ -220,4 +224,4 @@ def evaluate(
     value -= float(np.sum(lam.lane_o * a.cap_o))
     fin = _finite(a.cap_h)
     value -= float(np.sum(lam.node[fin] * a.cap_h[fin]))
-    return Evaluation(value, usage, unit_value, arrival, has_path), trees
+    return Evaluation(value, usage, unit_value, arrival, has_path, earliest), trees
