@@ -204,9 +204,9 @@ def test_bound_below_the_integer_optimum_and_plan_above_it(case):
     max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(cases(), st.sampled_from([None, 0.7, 2.0]))
-def test_every_order_and_the_several_paths_mode_keep_every_rule(case, atc_days):
-    """The orders of the passes' portfolio and the several-paths-per-round mode (switched on
-    from the start here) give plans the checker accepts, never below the integer optimum."""
+def test_every_order_and_the_fresh_batches_keep_every_rule(case, atc_days):
+    """The orders of the passes' portfolio and the fresh batches (switched on from the start
+    here) give plans the checker accepts, never below the integer optimum."""
     from unittest import mock
 
     from coalition.planning.logistics import solve as solve_module
@@ -215,7 +215,7 @@ def test_every_order_and_the_several_paths_mode_keep_every_rule(case, atc_days):
     p = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0, max_passes=1)
     with (
         mock.patch.object(solve_module, "ORDERS", (atc_days,)),
-        mock.patch.object(solve_module, "MULTI_PATH_SHARE", 0.0),
+        mock.patch.object(solve_module, "FRESH_SHARE", 0.0),
     ):
         plan = plan_routes(net, lines, parameters=p)
     assert verify(net, lines, plan) == []

@@ -146,9 +146,9 @@ def _finish_bound(job: _Job, deadline: float) -> FlowBound | None:
 # The greedy is chaotic in the order (K = 2 gave 13.6 k weighted unit-days late, 1.5 gave
 # 16.3 k), so a portfolio, best kept, is worth more than any one rule.
 ORDERS: tuple[float | None, ...] = (2.0, None, 3.0, 0.7, 5.0, 1.5)
-# A pass that has used this share of the time limit takes several paths per line per round
-MULTI_PATH_SHARE = 0.4
-PATHS_PER_ROUND = 8
+# A pass that has used this share of the time limit computes its rows in small batches, each
+# on what the earlier ones left (primal.route's `fresh_from`): bench L's routing then finishes.
+FRESH_SHARE = 0.4
 
 
 def _passes(
@@ -162,8 +162,8 @@ def _passes(
     """Route once per order in `ORDERS`, then again with the best order and the lines that
     came out late moved up ("squeaky wheel": each pass adds a line's days late to its boost,
     lines with more boost go first). Passes go on while another fits in the time left; the
-    best plan is kept. The first pass switches to several paths per round once it has used
-    `MULTI_PATH_SHARE` of the limit (so that a large instance gets a complete plan)."""
+    best plan is kept. The first pass switches to fresh batches once it has used
+    `FRESH_SHARE` of the limit (so that a large instance gets a complete plan)."""
     le, pen = p.lateness_eur, p.penalty_days()
     stop = deadline - 0.05 * p.time_limit_s
     slack = (a.needed - earliest).astype(np.float64)
@@ -188,8 +188,7 @@ def _passes(
             boost=None if portfolio else boost,
             slack=slack,
             atc_days=order,
-            paths_per_round=PATHS_PER_ROUND,
-            multi_from=t0 + MULTI_PATH_SHARE * p.time_limit_s if passes == 0 else None,
+            fresh_from=t0 + FRESH_SHARE * p.time_limit_s if passes == 0 else None,
         )
         passes += 1
         took = max(took, time.monotonic() - t0)
