@@ -26,8 +26,10 @@ is why the capacity-keeping bound is the flow of `bound.py`. See docs/logistics.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .model import FloatArray, IntArray
 from .network import Arrays, lateness_table, unrouted_days
@@ -111,6 +113,28 @@ def make_rows(
     )
 
 
+def forward_rows(
+    a: Arrays,
+    rows: Rows,
+    ids: IntArray,
+    price_t: FloatArray | npt.NDArray[np.float32],
+    price_o: FloatArray | npt.NDArray[np.float32],
+    **room: Any,
+) -> Tree:
+    """`paths.forward` for rows `ids` of `rows`, each closed to arcs below its threshold."""
+    return forward(
+        a,
+        ids,
+        rows.origin[ids],
+        rows.release[ids],
+        rows.b[ids],
+        price_t,
+        price_o,
+        threshold=rows.threshold[ids],
+        **room,
+    )
+
+
 @dataclass
 class Multipliers:
     lane_t: FloatArray  # (E, T) EUR per tonne departing
@@ -181,18 +205,7 @@ def evaluate(
         ids = np.arange(lo, hi)
         # An arc whose lane or unloading hub cannot take even one unit of the row's lightest
         # line is closed to the row: no plan can use it, so the value stays a bound.
-        tree = forward(
-            a,
-            ids,
-            rows.origin[ids],
-            rows.release[ids],
-            rows.b[ids],
-            pt,
-            po,
-            threshold=rows.threshold[ids],
-            room_t=static_room,
-            room_origin=a.cap_h,
-        )
+        tree = forward_rows(a, rows, ids, pt, po, room_t=static_room, room_origin=a.cap_h)
         sel = routed_lines[(row_of >= lo) & (row_of < hi)]
         if sel.size:
             local = rows.line_row[sel] - lo

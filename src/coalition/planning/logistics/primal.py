@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .lagrange import Multipliers, Rows, make_rows, prices
+from .lagrange import Multipliers, Rows, forward_rows, make_rows, prices
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays, lateness_table
-from .paths import Tree, forward, read_path
+from .paths import Tree, read_path
 
 _EPS = 1e-9
 # Lines that got nothing are routed in rows of unit-mass classes this many per factor 2
@@ -198,15 +198,12 @@ def route(
                 ids = batch[lo : lo + chunk]
                 tree_of[ids] = len(trees)
                 local_of[ids] = np.arange(ids.size)
-                tree = forward(
+                tree = forward_rows(
                     a,
+                    rows,
                     ids,
-                    rows.origin[ids],
-                    rows.release[ids],
-                    rows.b[ids],
                     pt,
                     po,
-                    threshold=rows.threshold[ids],
                     room_t=room,
                     room_o=res.outsize,
                     room_origin=res.handled,
