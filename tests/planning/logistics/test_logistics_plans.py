@@ -159,3 +159,28 @@ def test_goods_already_at_their_destination_arrive_on_release():
     plan = plan_routes(net, lines, parameters=P)
     assert plan.shipments[0].legs == () and plan.shipments[0].arrival_day == 4
     assert plan.weighted_lateness == pytest.approx(2.0)
+
+
+def test_the_planner_uses_the_domains_node_kinds_and_modes():
+    from coalition.domain import network as domain
+    from coalition.planning import logistics
+
+    assert logistics.NodeKind is domain.NodeKind
+    assert logistics.Mode is domain.Mode
+
+
+def test_a_line_with_days_to_spare_yields_to_one_without():
+    """The apparent-tardiness-cost order: the same priority and mass, but the line that has
+    days to spare goes after the one that has none; without the discount, needed-by decides."""
+    import numpy as np
+
+    from coalition.planning.logistics.network import build_arrays
+    from coalition.planning.logistics.primal import priority_order
+
+    net = Network((node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)), (lane("D", "X"),))
+    lines = [line("SPARE", "D", "X", 1, needed=2), line("NONE", "D", "X", 1, needed=9)]
+    a = build_arrays(net, lines, 12)
+    slack = np.array([1.0, 0.0])
+    order = priority_order(a, np.arange(2), 1000.0, slack=slack, atc_days=2.0)
+    assert [a.line_ids[i] for i in order] == ["NONE", "SPARE"]
+    assert [a.line_ids[i] for i in priority_order(a, np.arange(2), 1000.0)] == ["SPARE", "NONE"]

@@ -198,3 +198,27 @@ def test_bound_below_the_integer_optimum_and_plan_above_it(case):
     tol = 1e-6 * max(1.0, abs(best))
     assert plan.lower_bound <= best + tol
     assert plan.objective >= best - tol
+
+
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(cases(), st.sampled_from([None, 0.7, 2.0]))
+def test_every_order_and_the_fresh_batches_keep_every_rule(case, atc_days):
+    """The orders of the passes' portfolio and the fresh batches (switched on from the start
+    here) give plans the checker accepts, never below the integer optimum."""
+    from unittest import mock
+
+    from coalition.planning.logistics import solve as solve_module
+
+    net, lines = case
+    p = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0, max_passes=1)
+    with (
+        mock.patch.object(solve_module, "ORDERS", (atc_days,)),
+        mock.patch.object(solve_module, "FRESH_SHARE", 0.0),
+    ):
+        plan = plan_routes(net, lines, parameters=p)
+    assert verify(net, lines, plan) == []
+    assert plan.status is not PlanStatus.ERROR
+    best = reference_optimum(net, lines, p)
+    assert plan.objective >= best - 1e-6 * max(1.0, abs(best))

@@ -7,6 +7,8 @@ rule a plan breaks.
 
 from __future__ import annotations
 
+from coalition.domain.network import Mode, NodeKind
+
 from .model import (
     Closure,
     Eta,
@@ -14,10 +16,8 @@ from .model import (
     Leg,
     Line,
     LineDelay,
-    Mode,
     Network,
     Node,
-    NodeKind,
     Parameters,
     PlanStatus,
     RoutePlan,

@@ -26,8 +26,10 @@ is why the capacity-keeping bound is the flow of `bound.py`. See docs/logistics.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .model import FloatArray, IntArray
 from .network import Arrays, lateness_table, unrouted_days
@@ -111,6 +113,28 @@ def make_rows(
     )
 
 
+def forward_rows(
+    a: Arrays,
+    rows: Rows,
+    ids: IntArray,
+    price_t: FloatArray | npt.NDArray[np.float32],
+    price_o: FloatArray | npt.NDArray[np.float32],
+    **room: Any,
+) -> Tree:
+    """`paths.forward` for rows `ids` of `rows`, each closed to arcs below its threshold."""
+    return forward(
+        a,
+        ids,
+        rows.origin[ids],
+        rows.release[ids],
+        rows.b[ids],
+        price_t,
+        price_o,
+        threshold=rows.threshold[ids],
+        **room,
+    )
+
+
 @dataclass
 class Multipliers:
     lane_t: FloatArray  # (E, T) EUR per tonne departing
@@ -143,6 +167,7 @@ class Evaluation:
     unit_value: FloatArray  # per line: the priced minimum per unit
     arrival: IntArray  # per line: chosen arrival day, −1 for the penalty
     has_path: np.ndarray  # per line: some path exists at all (under λ = 0 this is reachability)
+    earliest: IntArray  # per line: the first day a path reaches its destination (T: none)
 
 
 def _finite(cap: FloatArray) -> np.ndarray:
@@ -168,6 +193,7 @@ def evaluate(
     unit_value = penalty.astype(np.float64).copy()
     arrival = np.full(L, -1, dtype=np.int64)
     has_path = np.zeros(L, dtype=bool)
+    earliest = np.full(L, a.T, dtype=np.int64)
     usage = Usage(np.zeros((a.E, a.T)), np.zeros((a.E, a.T)), np.zeros((a.V, a.T)))
     trees: list[Tree] = []
     routed_lines = np.flatnonzero(rows.line_row >= 0)
@@ -179,18 +205,7 @@ def evaluate(
         ids = np.arange(lo, hi)
         # An arc whose lane or unloading hub cannot take even one unit of the row's lightest
         # line is closed to the row: no plan can use it, so the value stays a bound.
-        tree = forward(
-            a,
-            ids,
-            rows.origin[ids],
-            rows.release[ids],
-            rows.b[ids],
-            pt,
-            po,
-            threshold=rows.threshold[ids],
-            room_t=static_room,
-            room_origin=a.cap_h,
-        )
+        tree = forward_rows(a, rows, ids, pt, po, room_t=static_room, room_origin=a.cap_h)
         sel = routed_lines[(row_of >= lo) & (row_of < hi)]
         if sel.size:
             local = rows.line_row[sel] - lo
@@ -202,6 +217,8 @@ def evaluate(
             k = np.argmin(val, axis=1)
             best = val[np.arange(sel.size), k]
             has_path[sel] = np.isfinite(best)
+            reach = np.isfinite(per_t)
+            earliest[sel] = np.where(reach.any(axis=1), reach.argmax(axis=1), a.T)
             take = best < penalty[sel]
             unit_value[sel] = np.where(take, best, penalty[sel])
             arrival[sel] = np.where(take, k, -1)
@@ -220,4 +237,4 @@ def evaluate(
     value -= float(np.sum(lam.lane_o * a.cap_o))
     fin = _finite(a.cap_h)
     value -= float(np.sum(lam.node[fin] * a.cap_h[fin]))
-    return Evaluation(value, usage, unit_value, arrival, has_path), trees
+    return Evaluation(value, usage, unit_value, arrival, has_path, earliest), trees

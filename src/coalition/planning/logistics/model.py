@@ -13,24 +13,13 @@ from enum import StrEnum
 import numpy as np
 import numpy.typing as npt
 
+# One home for the kinds of node and the modes: the domain's (the planner re-exports them).
+from coalition.domain.network import Mode, NodeKind
+
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
 DEFAULT_HORIZON_DAYS = 180
-
-
-class NodeKind(StrEnum):
-    DEPOT = "depot"
-    HUB = "hub"
-    BORDER = "border"
-    DELIVERY = "delivery"
-
-
-class Mode(StrEnum):
-    RAIL = "rail"
-    ROAD = "road"
-    AIR = "air"
-    SEA = "sea"
 
 
 @dataclass(frozen=True)
