@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
 
 
 def _number(value: float) -> float | None:
@@ -25,3 +26,11 @@ def document(value: Any) -> dict[str, Any]:
     if not isinstance(result, dict):
         raise TypeError(f"expected a JSON object, got {type(result).__name__}")
     return result
+
+
+def job_accepted(job_id: str, api_prefix: str = "/api/v1") -> JSONResponse:
+    """202 for a job started in the background, with Location to follow it."""
+    where = f"{api_prefix}/jobs/{job_id}"
+    return JSONResponse(
+        {"job_id": job_id, "location": where}, status_code=202, headers={"Location": where}
+    )

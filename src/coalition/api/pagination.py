@@ -84,3 +84,14 @@ def offset_of(prefix: str, cursor: str | None) -> int:
 def offset_cursor(prefix: str, offset: int) -> str:
     """The cursor of the page starting at `offset`: clients treat every list the same way."""
     return base64.urlsafe_b64encode(f"{prefix}:{offset}".encode()).decode().rstrip("=")
+
+
+def offset_page(prefix: str, offset: int, items: list[Any], total: int) -> dict[str, Any]:
+    """A page of an offset-paged list: its items, the next page's cursor (None at the end)
+    and how many the reader may see in all."""
+    following = offset + len(items)
+    return {
+        "items": items,
+        "next_cursor": offset_cursor(prefix, following) if following < total else None,
+        "total": total,
+    }

@@ -258,13 +258,7 @@ def submit_logistics(
     """Record a logistics planning job (route the allocation in force) and start it in the
     background; returns the job's id. Who and which bounds: `logistics.check_run`, before
     anything is recorded."""
-    try:
-        logistics.check_run(principal, horizon, time_limit)
-    except Forbidden:
-        log.warning(
-            "denied", extra={"event": "denied", "user": principal.user, "action": "logistics"}
-        )
-        raise
+    _checked(lambda: logistics.check_run(principal, horizon, time_limit), principal, LOGISTICS)
     recorded = {"horizon_days": horizon, "time_limit_s": time_limit}
     return _submit(
         principal, LOGISTICS, float(time_limit), recorded, engine,
@@ -281,18 +275,23 @@ def submit_training(
     """Record a training planning job (cohorts to intakes, crews by equipment ETAs) and start
     it in the background; returns the job's id. Who and which bounds:
     `training_plans.check_run`, before anything is recorded."""
-    try:
-        training_plans.check_run(principal, horizon_weeks, time_limit)
-    except Forbidden:
-        log.warning(
-            "denied", extra={"event": "denied", "user": principal.user, "action": "training"}
-        )
-        raise
+    _checked(
+        lambda: training_plans.check_run(principal, horizon_weeks, time_limit), principal, TRAINING
+    )
     recorded = {"horizon_weeks": horizon_weeks, "time_limit_s": time_limit}
     return _submit(
         principal, TRAINING, float(time_limit), recorded, engine,
         lambda job_id, owned: _run_training(job_id, owned, horizon_weeks, time_limit),
     )  # fmt: skip
+
+
+def _checked(check: Callable[[], None], principal: Principal, action: str) -> None:
+    """Run a service's own check of who and which bounds; a refusal is logged as denied."""
+    try:
+        check()
+    except Forbidden:
+        log.warning("denied", extra={"event": "denied", "user": principal.user, "action": action})
+        raise
 
 
 def _submit(

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from coalition.api.deps import CurrentPrincipal, Db, engine_of
-from coalition.api.encode import document
-from coalition.api.pagination import offset_cursor, offset_of
+from coalition.api.encode import document, job_accepted
+from coalition.api.pagination import offset_of, offset_page
 from coalition.api.problems import COMMON, responses
 from coalition.api.schemas import (
     DEFAULT_LIMIT,
@@ -28,7 +28,6 @@ from coalition.api.schemas import (
 )
 from coalition.services import jobs, logistics
 
-API_PREFIX = "/api/v1"
 MAX_PLAN_ID = 2**31 - 1
 CURSOR_PREFIX = "logistics"
 PlanId = Annotated[int, Path(ge=1, le=MAX_PLAN_ID, description="a stored logistics plan's id")]
@@ -46,13 +45,8 @@ def list_plans(
     offset = offset_of(CURSOR_PREFIX, cursor)
     with db.reading() as uow:
         stored, total = logistics.list_plans(uow, limit, offset)
-    following = offset + len(stored)
     return document(
-        {
-            "items": [logistics.plan_row(s) for s in stored],
-            "next_cursor": offset_cursor(CURSOR_PREFIX, following) if following < total else None,
-            "total": total,
-        }
+        offset_page(CURSOR_PREFIX, offset, [logistics.plan_row(s) for s in stored], total)
     )
 
 
@@ -88,10 +82,7 @@ def run_logistics(
     job_id = jobs.submit_logistics(
         principal, body.horizon, body.time_limit, engine=engine_of(request)
     )
-    where = f"{API_PREFIX}/jobs/{job_id}"
-    return JSONResponse(
-        {"job_id": job_id, "location": where}, status_code=202, headers={"Location": where}
-    )
+    return job_accepted(job_id)
 
 
 @router.post("/whatif", operation_id="logistics_whatif")

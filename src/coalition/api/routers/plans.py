@@ -9,8 +9,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from coalition.api.deps import CurrentPrincipal, Db, engine_of
-from coalition.api.encode import document
-from coalition.api.pagination import offset_cursor, offset_of
+from coalition.api.encode import document, job_accepted
+from coalition.api.pagination import offset_of, offset_page
 from coalition.api.problems import COMMON, responses
 from coalition.api.schemas import (
     DEFAULT_LIMIT,
@@ -25,7 +25,6 @@ from coalition.services import allocation, jobs
 if TYPE_CHECKING:
     from coalition.services.allocation import StoredPlan
 
-API_PREFIX = "/api/v1"
 MAX_PLAN_ID = 2**31 - 1
 PlanId = Annotated[int, Path(ge=1, le=MAX_PLAN_ID, description="a stored plan's id")]
 Ref = Annotated[str, Path(min_length=1, max_length=MAX_KEY)]
@@ -48,12 +47,7 @@ def list_plans(
     offset = offset_of("plans", cursor)
     with db.reading() as uow:
         stored, total = allocation.list_plans(uow, limit, offset)
-    following = offset + len(stored)
-    return {
-        "items": [plan_row(s) for s in stored],
-        "next_cursor": offset_cursor("plans", following) if following < total else None,
-        "total": total,
-    }
+    return offset_page("plans", offset, [plan_row(s) for s in stored], total)
 
 
 @router.get("/{plan_id}", operation_id="get_plan")
@@ -105,10 +99,7 @@ def run_allocation(
     """Start an allocation; follow Location to the job, which names the plan when done."""
     params = allocation.parameters(body.time_limit, body.gap, body.pins, body.forbids)
     job_id = jobs.submit_allocation(principal, params, engine=engine_of(request))
-    where = f"{API_PREFIX}/jobs/{job_id}"
-    return JSONResponse(
-        {"job_id": job_id, "location": where}, status_code=202, headers={"Location": where}
-    )
+    return job_accepted(job_id)
 
 
 @jobs_router.get("/{job_id}", operation_id="get_job")

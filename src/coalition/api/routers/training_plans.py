@@ -16,8 +16,8 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse
 
 from coalition.api.deps import CurrentPrincipal, Db, engine_of
-from coalition.api.encode import document
-from coalition.api.pagination import offset_cursor, offset_of
+from coalition.api.encode import document, job_accepted
+from coalition.api.pagination import offset_of, offset_page
 from coalition.api.problems import COMMON, responses
 from coalition.api.schemas import (
     DEFAULT_LIMIT,
@@ -29,7 +29,6 @@ from coalition.api.schemas import (
 )
 from coalition.services import jobs, training_plans
 
-API_PREFIX = "/api/v1"
 MAX_PLAN_ID = 2**31 - 1
 CURSOR_PREFIX = "training"
 PlanId = Annotated[int, Path(ge=1, le=MAX_PLAN_ID, description="a stored training plan's id")]
@@ -48,13 +47,8 @@ def list_plans(
     offset = offset_of(CURSOR_PREFIX, cursor)
     with db.reading() as uow:
         stored, total = training_plans.list_plans(uow, limit, offset)
-    following = offset + len(stored)
     return document(
-        {
-            "items": [training_plans.plan_summary(s) for s in stored],
-            "next_cursor": offset_cursor(CURSOR_PREFIX, following) if following < total else None,
-            "total": total,
-        }
+        offset_page(CURSOR_PREFIX, offset, [training_plans.plan_summary(s) for s in stored], total)
     )
 
 
@@ -99,7 +93,4 @@ def run_training(
     job_id = jobs.submit_training(
         principal, body.horizon_weeks, body.time_limit, engine=engine_of(request)
     )
-    where = f"{API_PREFIX}/jobs/{job_id}"
-    return JSONResponse(
-        {"job_id": job_id, "location": where}, status_code=202, headers={"Location": where}
-    )
+    return job_accepted(job_id)
