@@ -218,3 +218,25 @@ def test_a_write_to_a_busy_database_fails_in_one_line_while_reads_go_on(database
     assert json.loads(cli("show", "offers", "DEU:DEU-OF-0004", "--json").stdout)["status"] == (
         "offered"
     )
+
+
+def test_a_stored_plans_history_shows_its_acceptance_and_is_hidden_from_donors(database):
+    """Plans are records too: `history plans ID` shows it stored, then accepted."""
+    assert cli("allocate", "--time-limit", "5").exit_code == 0
+    assert cli("plan", "accept", "1").exit_code == 0
+    shown = cli("history", "plans", "1", "--json")
+    assert shown.exit_code == 0, shown.output
+    assert [e["action"] for e in json.loads(shown.stdout)] == ["create", "update"]
+    for args, message in (
+        (("history", "plans", "2"), "no plan 2"),
+        (("history", "training-plans", "one"), "a plan's id is a whole number"),
+    ):
+        refused = cli(*args)
+        assert refused.exit_code == 1 and message in refused.output, refused.output
+    added = CliRunner().invoke(
+        app, ["user", "add", "desk", "--role", "donor", "--donor", "DEU", "--password-stdin"],
+        input="test password 12345\n",
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    hidden = cli("--as", "desk", "history", "plans", "1")
+    assert hidden.exit_code == 1 and "no plan 1" in hidden.output

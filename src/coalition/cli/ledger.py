@@ -160,8 +160,11 @@ def show(
 @app.command()
 @handles_errors
 def history(
-    kind: Annotated[str | None, typer.Argument(help=KIND_HELP)] = None,
-    key: Annotated[str | None, typer.Argument(help="the record's key")] = None,
+    kind: Annotated[
+        str | None,
+        typer.Argument(help=KIND_HELP + "; or plans, logistics-plans, training-plans"),
+    ] = None,
+    key: Annotated[str | None, typer.Argument(help="the record's key (a plan's id)")] = None,
     verify: Annotated[
         bool,
         typer.Option(
@@ -212,7 +215,10 @@ def history(
             raise typer.BadParameter(
                 "give a kind and the record's key, or --verify, or --head", param_hint="KEY"
             )
-        entries = ledger.history(uow, kind, key)
+        if kind in audit.PLAN_HISTORIES:
+            entries = audit.plan_history(uow, kind, key)
+        else:
+            entries = ledger.history(uow, kind, key)
     if json_out:
         as_json(entries)
         return
