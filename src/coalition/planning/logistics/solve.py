@@ -5,7 +5,8 @@
 2. The flow bound (`bound.flow_bound`): one min-cost flow over the full daily network that
    keeps every lane and hub capacity, in a forked worker process while the plan is routed
    (stopped at the time limit if it has not finished).
-3. The plan (`primal.route`): priority-ordered routing on residual capacities.
+3. The plan (`primal.route`): priority-ordered routing on residual capacities, a portfolio of
+   orders, then rip-up and re-route of the latest lines (`primal.rip_up`) while it improves.
 4. The bound reported is the larger of the two; the plan is checked by `verify.verify`
    (independent of all of the above) before its status is set: a broken rule makes it an error.
 """
@@ -36,7 +37,7 @@ from .model import (
     UnroutedReason,
 )
 from .network import Arrays, build_arrays
-from .primal import Residual, Routing, route, routing_objective
+from .primal import Residual, Routing, rip_up, route, routing_objective, usage
 
 
 def parameters_for(
@@ -78,6 +79,16 @@ def plan_routes(
         ev.value = float(a.qty @ ev.unit_value)
     bound_job = _start_bound(a, le, pen, ev.has_path)
     routing, passes = _passes(a, lam, ev.has_path, ev.earliest, p, deadline)
+    routing, _ = rip_up(
+        a,
+        routing,
+        lam,
+        ev.has_path,
+        lateness_eur=le,
+        penalty_days=pen,
+        chunk=p.rows_per_chunk,
+        deadline=deadline - 0.05 * p.time_limit_s,
+    )
     found = _finish_bound(bound_job, deadline)
     bound = ev.value
     notes: list[str] = []
@@ -275,7 +286,7 @@ def assemble(
     lateness, cost = routing_objective(
         a, routing, parameters.lateness_eur, parameters.penalty_days()
     )
-    lane_t, lane_o, node_t = _usage(a, routing)
+    lane_t, lane_o, node_t = usage(a, routing.shipments)
     objective = parameters.lateness_eur * lateness + cost
     gap = _gap(objective, bound)
     status = PlanStatus.OPTIMAL if gap <= 1e-9 else PlanStatus.FEASIBLE
@@ -313,22 +324,6 @@ def assemble(
     if problems:
         plan = replace(plan, status=PlanStatus.ERROR, problems=tuple(problems))
     return plan
-
-
-def _usage(a: Arrays, routing: Routing) -> tuple[FloatArray, FloatArray, FloatArray]:
-    lane_t = np.zeros((a.E, a.T))
-    lane_o = np.zeros((a.E, a.T))
-    node_t = np.zeros((a.V, a.T))
-    for (line, legs), units in routing.shipments.items():
-        t = units * float(a.mass[line])
-        for k, (e, dep, arr) in enumerate(legs):
-            lane_t[e, dep] += t
-            if a.outsize[line]:
-                lane_o[e, dep] += units
-            if k == 0:
-                node_t[a.u[e], dep] += t
-            node_t[a.v[e], arr] += t
-    return lane_t, lane_o, node_t
 
 
 def _etas(

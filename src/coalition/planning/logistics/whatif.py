@@ -47,7 +47,6 @@ def whatif(
 
     kept = Routing()
     remaining = a.qty.copy()
-    res = Residual.full(a)
     rerouted: set[str] = set()
     for s in base.shipments:
         i = line_at[s.line]
@@ -57,14 +56,7 @@ def whatif(
             continue
         kept.shipments[(i, legs)] = kept.shipments.get((i, legs), 0) + s.units
         remaining[i] -= s.units
-        t = s.units * float(a.mass[i])
-        for k, (e, dep, arr) in enumerate(legs):
-            res.tonnes[e, dep] -= t
-            if a.outsize[i]:
-                res.outsize[e, dep] -= s.units
-            if k == 0:
-                res.handled[a.u[e], dep] -= t
-            res.handled[a.v[e], arr] -= t
+    res = Residual.after(a, kept.shipments)
     rerouted.update(u.line for u in base.unrouted)
 
     todo = np.flatnonzero(remaining > 0)
