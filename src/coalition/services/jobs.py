@@ -39,7 +39,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 
@@ -492,17 +492,27 @@ def _run_allocation(job_id: str, job: _Owned, parameters: planner.Parameters, me
         0.1,
         f"ledger read: {len(snapshot.requirements)} requirements, {len(snapshot.offers)} offers",
     )
-    _advance(job_id, job, SOLVING_FROM, "solving")
-    job.solving_since = time.monotonic()
-    try:
-        plan = allocation.solve(basis, method)
-    finally:
-        job.solving_since = None
-    _advance(job_id, job, *STORING)
+    plan = _solving(job_id, job, lambda: allocation.solve(basis, method))
     with UnitOfWork(job.engine, job.principal) as uow:
         stored = allocation.store(uow, basis, plan)
         _succeed(uow, job_id, f"plan {stored.id} stored ({plan.status.value})",
                  {"plan_id": stored.id})  # fmt: skip
+
+
+T = TypeVar("T")
+
+
+def _solving(job_id: str, job: _Owned, solve: Callable[[], T]) -> T:
+    """The solve phase every job shares: progress estimated from the time spent while the
+    solver runs (`solving_since`), then "storing"."""
+    _advance(job_id, job, SOLVING_FROM, "solving")
+    job.solving_since = time.monotonic()
+    try:
+        result = solve()
+    finally:
+        job.solving_since = None
+    _advance(job_id, job, *STORING)
+    return result
 
 
 def _run_logistics(job_id: str, job: _Owned, horizon: int, time_limit: float) -> None:
@@ -510,13 +520,7 @@ def _run_logistics(job_id: str, job: _Owned, horizon: int, time_limit: float) ->
     with UnitOfWork(job.engine, job.principal, write=False) as uow:
         basis = logistics.prepare(uow, date.today(), horizon)
     _advance(job_id, job, 0.1, f"ledger read: {len(basis.lines)} lines to route")
-    _advance(job_id, job, SOLVING_FROM, "solving")
-    job.solving_since = time.monotonic()
-    try:
-        plan = logistics.solve(basis, horizon, time_limit)
-    finally:
-        job.solving_since = None
-    _advance(job_id, job, *STORING)
+    plan = _solving(job_id, job, lambda: logistics.solve(basis, horizon, time_limit))
     with UnitOfWork(job.engine, job.principal) as uow:
         stored = logistics.store(uow, basis, plan, ())
         _succeed(uow, job_id, f"logistics plan {stored.id} stored ({stored.status})",
@@ -529,13 +533,7 @@ def _run_training(job_id: str, job: _Owned, horizon_weeks: int, time_limit: floa
     with UnitOfWork(job.engine, job.principal, write=False) as uow:
         basis = training_plans.prepare(uow, day_zero, horizon_weeks)
     _advance(job_id, job, 0.1, f"ledger read: {len(basis.problem.cohorts)} cohorts to seat")
-    _advance(job_id, job, SOLVING_FROM, "solving")
-    job.solving_since = time.monotonic()
-    try:
-        plan = training_plans.solve(basis, time_limit)
-    finally:
-        job.solving_since = None
-    _advance(job_id, job, *STORING)
+    plan = _solving(job_id, job, lambda: training_plans.solve(basis, time_limit))
     with UnitOfWork(job.engine, job.principal) as uow:
         stored = training_plans.store(uow, basis, plan)
         _succeed(uow, job_id, f"training plan {stored.id} stored ({stored.status})",
