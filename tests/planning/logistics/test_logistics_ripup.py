@@ -1,4 +1,4 @@
-"""Rip-up and re-route (`primal.rip_up`, the last step of `plan_routes`): never worse than the
+"""Rip-up and re-route (`repair.rip_up`, the last step of `plan_routes`): never worse than the
 passes alone, strictly better where the greedy order is not, every plan checked by `verify` and
 never below the integer optimum of the independent model."""
 
