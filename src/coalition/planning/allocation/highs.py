@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import ctypes
-import os
-import sys
-
 import highspy
 
+from ..quiet_highs import quiet_highs
 from .model import MilpArrays
 from .pairs import FloatArray, PairTable
 
@@ -20,35 +17,8 @@ def solver_version() -> str:
     return f"{SOLVER_NAME} {version}"
 
 
-_banner_shown = False
-
-
-def _highs() -> highspy.Highs:
-    """A Highs instance; the first one in a process would print a banner on stdout (which would
-    corrupt e.g. JSON output), so its construction runs with fd 1 pointed at /dev/null."""
-    global _banner_shown
-    if _banner_shown:
-        return highspy.Highs()  # type: ignore[no-untyped-call]
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-        ctypes.CDLL(None).fflush(None)  # push the C-level buffer into /dev/null, not stdout
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    _banner_shown = True
-    return h
-
-
 def new_highs(time_limit: float, mip_gap: float) -> highspy.Highs:
-    h = _highs()
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
+    h = quiet_highs(time_limit)
     h.setOptionValue("mip_rel_gap", float(mip_gap))
     # Measured on the benchmark: the sub-MIP heuristics (RINS/RENS, reduced-cost fixing,
     # feasibility jump) took ~80 % of the time on components whose incumbent the greedy warm

@@ -8,7 +8,9 @@
 3. The plan (`primal.route`): priority-ordered routing on residual capacities, a portfolio of
    orders while it fits in `PASS_SHARE` of the time limit, then rip-up and re-route
    (`repair.rip_up`, a large-neighbourhood search) with the time left.
-4. The bound reported is the larger of the two; the plan is checked by `verify.verify`
+3b. The cut bound (`cuts.cut_bound`): L(0) plus what the lanes and hubs that some lines
+   cannot get around force those lines to leave unrouted (an LP over those cuts).
+4. The bound reported is the largest of the three; the plan is checked by `verify.verify`
    (independent of all of the above) before its status is set: a broken rule makes it an error.
 """
 
@@ -23,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from .bound import FlowBound, flow_bound
+from .cuts import cut_bound
 from .lagrange import Evaluation, Multipliers, Rows, evaluate, make_rows
 from .model import (
     Eta,
@@ -37,7 +40,7 @@ from .model import (
     Unrouted,
     UnroutedReason,
 )
-from .network import Arrays, build_arrays
+from .network import Arrays, build_arrays, unrouted_days
 from .primal import Residual, Routing, route, routing_objective, usage
 from .repair import rip_up
 
@@ -80,6 +83,8 @@ def plan_routes(
         ev.earliest[heavy] = own.earliest[heavy]
         ev.value = float(a.qty @ ev.unit_value)
     bound_job = _start_bound(a, le, pen, ev.has_path)
+    penalty = le * a.priority * unrouted_days(a, pen)
+    cut = cut_bound(a, ev.unit_value, penalty, ev.has_path, time_limit=0.1 * p.time_limit_s)
     routing, passes = _passes(
         a, lam, ev.has_path, ev.earliest, p, deadline, started + PASS_SHARE * p.time_limit_s
     )
@@ -94,7 +99,7 @@ def plan_routes(
         deadline=deadline - 0.05 * p.time_limit_s,
     )
     found = _finish_bound(bound_job, deadline)
-    bound = ev.value
+    bound = ev.value + cut.extra
     notes: list[str] = []
     if found is not None and found.status == "optimal":
         bound = max(bound, found.value)

@@ -20,34 +20,16 @@ its own best schedule or none): the bound reported is the best L(π) seen, never
 
 from __future__ import annotations
 
-import os
-import sys
 import time
 from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
 
+from ..quiet_highs import quiet_highs
 from .arrays import Arrays, FloatArray, IntArray
 
 CHUNK = 2_000_000  # cost-matrix entries priced at once
-
-
-def quiet_highs(time_limit: float) -> highspy.Highs:
-    sys.stdout.flush()
-    saved, devnull = os.dup(1), os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 1)
-        h = highspy.Highs()  # type: ignore[no-untyped-call]
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
-        os.close(devnull)
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("threads", 1)
-    h.setOptionValue("random_seed", 0)
-    h.setOptionValue("time_limit", max(float(time_limit), 0.01))
-    return h
 
 
 def price(a: Arrays, pi: FloatArray) -> tuple[FloatArray, IntArray, FloatArray]:
