@@ -31,6 +31,18 @@ SOURCE = -2
 _EPS = 1e-9
 
 
+@dataclass(frozen=True)
+class Targets:
+    """Lines whose best arrival is wanted from a programme, so that it may stop early: line i
+    is row `row[i]`'s goods for node `dest[i]`, worth mass·price + late_price·days late."""
+
+    row: IntArray  # local row index in the programme
+    dest: IntArray
+    mass: FloatArray
+    late_price: FloatArray  # EUR per day late (per unit)
+    needed: IntArray
+
+
 @dataclass
 class Tree:
     """Arrays are laid out (day, row, node), so that one day is one contiguous block."""
@@ -55,6 +67,7 @@ def forward(
     room_o: FloatArray | None = None,
     room_origin: FloatArray | None = None,
     dtype: type[np.floating[Any]] = np.float64,
+    targets: Targets | None = None,
 ) -> Tree:
     """Prices per tonne of reaching every (node, day) from each row's source.
 
@@ -62,7 +75,12 @@ def forward(
     a lane carries no outsize item. With `threshold` (tonnes per row), arcs whose room
     `room_t` (E, T) is below it, or (outsize rows) whose outsize room is below one item,
     are closed to that row, and so are departures from the row's origin on days its handling
-    room `room_origin` (V, T) is below it (used by the primal on residual capacities)."""
+    room `room_origin` (V, T) is below it (used by the primal on residual capacities).
+
+    With `targets`, the programme stops after the first day t from which no target can do
+    better than it already has: prices are ≥ 0, so an arrival on a later day t' is worth at
+    least late_price · days late on t', and once that reaches a target's best so far for
+    every target, later days cannot change any target's choice (they stay +inf in the tree)."""
     S, V, T = rows.size, a.V, a.T
     arr = np.full((T, S, V), np.inf, dtype=dtype)
     pred = np.full((T, S, V), -1, dtype=np.int32)
@@ -78,8 +96,15 @@ def forward(
     any_out = out_rows.size > 0
     row_off = (rs * V)[:, None]
     start_day = int(release.min()) if S else T
+    best_value = None if targets is None else np.full(targets.row.size, np.inf)
     for t in range(start_day, T):
         today = arr[t]
+        if targets is not None and best_value is not None and targets.row.size:
+            value = targets.mass * today[targets.row, targets.dest].astype(np.float64)
+            late = np.maximum(0, t - targets.needed)
+            np.minimum(best_value, value + targets.late_price * late, out=best_value)
+            if np.all(targets.late_price * np.maximum(0, t + 1 - targets.needed) >= best_value):
+                break
         better = today < at
         np.copyto(at, today, where=better)
         at_last[better] = t

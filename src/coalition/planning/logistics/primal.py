@@ -25,7 +25,7 @@ import numpy as np
 from .lagrange import Multipliers, Rows, forward_rows, make_rows, prices
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays, lateness_table
-from .paths import Tree, read_path
+from .paths import Targets, Tree, read_path
 
 _EPS = 1e-9
 # Lines that got nothing are routed in rows of unit-mass classes this many per factor 2
@@ -205,6 +205,17 @@ def route(
                 ids = batch[lo : lo + chunk]
                 tree_of[ids] = len(trees)
                 local_of[ids] = np.arange(ids.size)
+                sel = active[tree_of[rows.line_row[active]] == len(trees)]
+                # one path per line: the programme may stop once no later day can win
+                targets = None
+                if k_paths == 1:
+                    targets = Targets(
+                        row=local_of[rows.line_row[sel]],
+                        dest=a.dest[sel],
+                        mass=a.mass[sel],
+                        late_price=lateness_eur * a.priority[sel],
+                        needed=a.needed[sel],
+                    )
                 tree = forward_rows(
                     a,
                     rows,
@@ -215,8 +226,8 @@ def route(
                     room_o=res.outsize,
                     room_origin=res.handled,
                     dtype=np.float32,
+                    targets=targets,
                 )
-                sel = active[tree_of[rows.line_row[active]] == len(trees)]
                 if sel.size:
                     local = local_of[rows.line_row[sel]]
                     with np.errstate(invalid="ignore"):
