@@ -66,6 +66,42 @@ def test_a_bridge_lane_forces_the_excess_unrouted_and_proves_the_plan_optimal():
     assert reference_optimum(net, lines, P) == pytest.approx(expected)
 
 
+def test_a_bridge_lane_that_makes_units_queue_bounds_their_lateness():
+    # A (from D, 10 t, needed on day 3) reaches Y only over H -> G, 2 t a day: 2 units cross
+    # on each of days 1..5 and arrive on days 3..7, 0+1+2+3+4 days late each pair: 20 unit-days.
+    # Nothing is overloaded over the horizon, so only the crossing days show it.
+    net = Network(
+        (
+            node("D", NodeKind.DEPOT),
+            node("E", NodeKind.DEPOT),
+            node("H", NodeKind.HUB),
+            node("G", NodeKind.HUB),
+            node("X", NodeKind.DELIVERY),
+            node("Y", NodeKind.DELIVERY),
+        ),
+        (
+            lane("D", "H", days=1, cap=100.0, cost=1.0),
+            lane("H", "X", days=1, cap=100.0, cost=1.0),
+            lane("H", "G", days=1, cap=2.0, cost=1.0),
+            lane("G", "Y", days=1, cap=100.0, cost=1.0),
+            lane("E", "G", days=1, cap=100.0, cost=1.0),
+            lane("G", "X", days=1, cap=100.0, cost=1.0),
+        ),
+    )
+    lines = [
+        line("A", "D", "Y", 10, 1.0, release=0, needed=3, priority=1.0),
+        line("B", "E", "X", 10, 1.0, release=0, needed=7, priority=1.0),
+    ]
+    plan = plan_routes(net, lines, parameters=P)
+    assert verify(net, lines, plan) == []
+    expected = 10 * 3.0 + 20 * P.lateness_eur + 10 * 2.0
+    assert reference_optimum(net, lines, P) == pytest.approx(expected)
+    assert plan.objective == pytest.approx(expected)
+    # a unit crossing late is counted at its lateness alone, not its 3 EUR of transport too
+    # (a slower path may be the cheaper one): the 8 late units' transport is not in the bound
+    assert plan.lower_bound == pytest.approx(expected - 8 * 3.0)
+
+
 def test_a_hub_one_origin_cannot_get_around_bounds_by_its_handling():
     # A (from D) reaches X only through H, which handles 4 t a day (arrivals on days 1..6 can
     # still reach X by day 7: 24 t of A's 30 t); B (from E) and D's other road do not pass H.

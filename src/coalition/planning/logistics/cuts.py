@@ -23,6 +23,13 @@ The minimum is an LP (HiGHS). The value reported is not the solver's: it is reco
 row prices y it returns, clipped to y ≥ 0, as the Lagrangian value Σ_k y_k b_k +
 Σ_l min(0, c_l − (Aᵀy)_l), which is ≤ the LP minimum for every y ≥ 0 whatever the solver did.
 
+A second value keeps the days: for one cut at a time (`_schedule`), a transportation problem
+from its lines to its days, each day taking the cut's capacity, where a unit crossing on day t
+costs at least max(u_l, late_price_l · days late on arriving at t + the least onward transit)
+and one left out p_l (a min-cost flow, OR-Tools). It sees the lateness a queue at the cut
+forces, which the rows above do not; the larger of the two values is reported (the lines of
+different cuts overlap, so the cuts' schedules cannot be added up).
+
 On bench L the lanes of a ring road between the eastern hubs are such cuts: the pooled flow
 (`bound.py`) and L(0) both move goods from other origins across the gap, and see none of it.
 """
@@ -33,12 +40,18 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
+from ortools.graph.python import min_cost_flow
 
 from ..quiet_highs import quiet_highs
 from .model import FloatArray, IntArray
 from .network import Arrays
 
 _UNREACHED = np.iinfo(np.int64).max // 4
+KG = 1000  # the schedule flow's unit: kilograms
+SCALE = 1000  # its integer costs per EUR per kg (1 EUR per tonne)
+# A cut's schedule is solved only when its lines' tonnes exceed this share of its capacity
+# from their first day on, to save time (leaving a cut out only gives up bound).
+SCHEDULE_LOAD = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,11 +66,13 @@ def cut_bound(
     a: Arrays,
     unit_value: FloatArray,
     penalty: FloatArray,
+    late_price: FloatArray,
     routable: np.ndarray,
     time_limit: float = 10.0,
 ) -> CutBound:
-    """The EUR the cuts add to L(0); `unit_value` and `penalty` are per unit of each line,
-    `routable` the lines some path can carry (the others pay their penalty in L(0) already)."""
+    """The EUR the cuts add to L(0); `unit_value`, `penalty` and `late_price` (EUR per day
+    late) are per unit of each line, `routable` the lines some path can carry (the others pay
+    their penalty in L(0) already)."""
     lines = np.flatnonzero(routable & (a.release < a.T))
     if lines.size == 0:
         return CutBound(0.0, 0, 0, "no lines")
@@ -69,6 +84,22 @@ def cut_bound(
     reached = _reach(a, origins, usable)
     builder = _Rows(a, lines)
     n_cuts = 0
+    scheduled = 0.0  # the best single cut's schedule bound (see `_schedule`)
+
+    def schedule(
+        ls: IntArray, first: IntArray, last: IntArray, onward: IntArray, cap: FloatArray
+    ) -> None:
+        nonlocal scheduled
+        g = lines[ls]
+        tonnes = a.mass[g] * a.qty[g]
+        lo, hi = np.clip(first, 0, a.T), np.clip(last, -1, a.T - 1)
+        room = float(np.where(np.isfinite(cap), cap, 0.0)[max(0, int(lo.min())) :].sum())
+        if np.isfinite(cap).all() and tonnes.sum() > SCHEDULE_LOAD * room:
+            scheduled = max(
+                scheduled,
+                _schedule(a, g, lo, hi, onward, cap, unit_value, penalty, late_price),
+            )
+
     for e in np.flatnonzero(usable):
         keep = usable.copy()
         keep[e] = False
@@ -83,6 +114,7 @@ def cut_bound(
         builder.add(
             ls, first, last, a.cap_t[e], (a.mass[lines[ls]] * a.qty[lines[ls]]).astype(np.float64)
         )
+        schedule(ls, first, last, a.tau[e] + dist_to[d_of[ls], a.v[e]], a.cap_t[e])
         out = a.outsize[lines[ls]]
         if out.any():
             builder.add(
@@ -101,10 +133,56 @@ def cut_bound(
         builder.add(
             ls, first, last, a.cap_h[v], (a.mass[lines[ls]] * a.qty[lines[ls]]).astype(np.float64)
         )
+        schedule(ls, first, last, dist_to[d_of[ls], v], a.cap_h[v])
     gain = np.maximum(penalty[lines] - unit_value[lines], 0.0)
     extra_cost = (a.qty[lines] * gain).astype(np.float64)
     value, status = builder.solve(extra_cost, time_limit)
-    return CutBound(value, builder.count, n_cuts, status)
+    return CutBound(max(value, scheduled), builder.count, n_cuts, status)
+
+
+def _schedule(
+    a: Arrays,
+    lines: IntArray,
+    first: IntArray,
+    last: IntArray,
+    onward: IntArray,
+    cap: FloatArray,
+    unit_value: FloatArray,
+    penalty: FloatArray,
+    late_price: FloatArray,
+) -> float:
+    """What one cut adds to L(0) when the day each tonne crosses it is kept: a transportation
+    problem (OR-Tools min-cost flow, in kg) from the cut's lines to its days, each day taking
+    its capacity. A unit of line l crossing on day t (first ≤ t ≤ last) arrives no earlier
+    than t + `onward`, so it costs at least max(u_l, late_price_l · days late then); one left
+    out costs p_l. Every plan's crossings are such a schedule, so the optimum minus Σ q_l u_l
+    over these lines is ≤ what the plan pays above L(0) for them. Costs are rounded down and
+    capacities up (only lowering the optimum)."""
+    n, T = lines.size, a.T
+    span = np.maximum(last - first + 1, 0)
+    line_of = np.repeat(np.arange(n), span)
+    day = first[line_of] + np.arange(line_of.size) - np.repeat(np.cumsum(span) - span, span)
+    days_late = np.maximum(0, day + onward[line_of] - a.needed[lines[line_of]])
+    per_unit = np.maximum(unit_value[lines[line_of]], late_price[lines[line_of]] * days_late)
+    kg = np.floor(a.qty[lines] * a.mass[lines] * KG + 1e-9).astype(np.int64)
+    per_kg = 1.0 / (a.mass[lines] * KG)
+    sink = n + T
+    tail = np.concatenate([line_of, np.arange(n), n + np.arange(T)])
+    head = np.concatenate([n + day, np.full(n, sink), np.full(T, sink)])
+    capacity = np.concatenate(
+        [np.full(line_of.size + n, int(kg.sum())), np.ceil(np.maximum(cap, 0.0) * KG - 1e-9)]
+    ).astype(np.int64)
+    cost = np.floor(
+        np.concatenate([per_unit * per_kg[line_of], penalty[lines] * per_kg, np.zeros(T)]) * SCALE
+        + 1e-9
+    ).astype(np.int64)
+    flow = min_cost_flow.SimpleMinCostFlow()
+    flow.add_arcs_with_capacity_and_unit_cost(tail, head, capacity, cost)
+    supply = np.concatenate([kg, np.zeros(T, dtype=np.int64), [-int(kg.sum())]])
+    flow.set_nodes_supplies(np.arange(sink + 1), supply)
+    if flow.solve() != flow.OPTIMAL:
+        return 0.0
+    return float(flow.optimal_cost()) / SCALE - float(a.qty[lines] @ unit_value[lines])
 
 
 def _reach(a: Arrays, sources: IntArray, keep: np.ndarray) -> np.ndarray:

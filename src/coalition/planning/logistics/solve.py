@@ -84,7 +84,10 @@ def plan_routes(
         ev.value = float(a.qty @ ev.unit_value)
     bound_job = _start_bound(a, le, pen, ev.has_path)
     penalty = le * a.priority * unrouted_days(a, pen)
-    cut = cut_bound(a, ev.unit_value, penalty, ev.has_path, time_limit=0.1 * p.time_limit_s)
+    late_price = le * a.priority
+    cut = cut_bound(
+        a, ev.unit_value, penalty, late_price, ev.has_path, time_limit=0.1 * p.time_limit_s
+    )
     routing, passes = _passes(
         a, lam, ev.has_path, ev.earliest, p, deadline, started + PASS_SHARE * p.time_limit_s
     )
