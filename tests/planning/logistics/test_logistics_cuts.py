@@ -29,11 +29,10 @@ def _penalty_per_unit(p: Parameters, priority: float, needed: int) -> float:
     return p.lateness_eur * priority * (p.horizon_days - 1 + p.penalty_days() - needed)
 
 
-def test_a_bridge_lane_forces_the_excess_unrouted_and_proves_the_plan_optimal():
-    # A (from D) reaches Y only over H -> G, 2 t a day; B (from E) has roads of its own. The
-    # pooled flow feeds A's destination with E's goods and sees no shortage; the cut does.
-    # Over days 0..7 a unit on H -> G must leave H on days 1..5: 5 x 2 t = 10 t of A's 30 t.
-    net = Network(
+def bridged_network() -> Network:
+    """From D, Y is reached only over H -> G (2 t a day, 1 day); from E, both X and Y over G.
+    The pooled flow can feed D's lines to Y with E's goods, so it sees no shortage there."""
+    return Network(
         (
             node("D", NodeKind.DEPOT),
             node("E", NodeKind.DEPOT),
@@ -51,6 +50,13 @@ def test_a_bridge_lane_forces_the_excess_unrouted_and_proves_the_plan_optimal():
             lane("G", "X", days=1, cap=100.0, cost=1.0),
         ),
     )
+
+
+def test_a_bridge_lane_forces_the_excess_unrouted_and_proves_the_plan_optimal():
+    # A (from D) reaches Y only over H -> G, 2 t a day; B (from E) has roads of its own. The
+    # pooled flow feeds A's destination with E's goods and sees no shortage; the cut does.
+    # Over days 0..7 a unit on H -> G must leave H on days 1..5: 5 x 2 t = 10 t of A's 30 t.
+    net = bridged_network()
     lines = [
         line("A", "D", "Y", 30, 1.0, release=0, needed=7, priority=1.0),
         line("B", "E", "X", 30, 1.0, release=0, needed=7, priority=1.0),
@@ -70,24 +76,7 @@ def test_a_bridge_lane_that_makes_units_queue_bounds_their_lateness():
     # A (from D, 10 t, needed on day 3) reaches Y only over H -> G, 2 t a day: 2 units cross
     # on each of days 1..5 and arrive on days 3..7, 0+1+2+3+4 days late each pair: 20 unit-days.
     # Nothing is overloaded over the horizon, so only the crossing days show it.
-    net = Network(
-        (
-            node("D", NodeKind.DEPOT),
-            node("E", NodeKind.DEPOT),
-            node("H", NodeKind.HUB),
-            node("G", NodeKind.HUB),
-            node("X", NodeKind.DELIVERY),
-            node("Y", NodeKind.DELIVERY),
-        ),
-        (
-            lane("D", "H", days=1, cap=100.0, cost=1.0),
-            lane("H", "X", days=1, cap=100.0, cost=1.0),
-            lane("H", "G", days=1, cap=2.0, cost=1.0),
-            lane("G", "Y", days=1, cap=100.0, cost=1.0),
-            lane("E", "G", days=1, cap=100.0, cost=1.0),
-            lane("G", "X", days=1, cap=100.0, cost=1.0),
-        ),
-    )
+    net = bridged_network()
     lines = [
         line("A", "D", "Y", 10, 1.0, release=0, needed=3, priority=1.0),
         line("B", "E", "X", 10, 1.0, release=0, needed=7, priority=1.0),
