@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .model import FloatArray, IntArray
-from .network import Arrays, lateness_table, unrouted_days
+from .network import Arrays, lateness_table, unrouted_penalty
 from .paths import Tree, Usage, forward, push_back
 
 
@@ -189,7 +189,7 @@ def evaluate(
         a.available, np.minimum(a.cap_t, a.cap_h[a.v[:, None], a.arrival_index()]), 0.0
     )
     L = a.origin.size
-    penalty = lateness_eur * a.priority * unrouted_days(a, penalty_days)
+    penalty = unrouted_penalty(a, lateness_eur, penalty_days)
     unit_value = penalty.astype(np.float64).copy()
     arrival = np.full(L, -1, dtype=np.int64)
     has_path = np.zeros(L, dtype=bool)

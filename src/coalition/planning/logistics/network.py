@@ -180,6 +180,13 @@ def unrouted_days(a: Arrays, penalty_days: int) -> IntArray:
     return late
 
 
+def unrouted_penalty(a: Arrays, lateness_eur: float, penalty_days: int) -> FloatArray:
+    """Per line, what one unit left unrouted costs: its lateness price per day times
+    `unrouted_days`."""
+    out: FloatArray = lateness_eur * a.priority * unrouted_days(a, penalty_days)
+    return out
+
+
 def lateness_table(a: Arrays, lines: IntArray) -> IntArray:
     """(len(lines), T) days late of an arrival on each day."""
     table: IntArray = np.maximum(0, np.arange(a.T)[None, :] - a.needed[lines][:, None])

@@ -96,10 +96,10 @@ def forward(
     any_out = out_rows.size > 0
     row_off = (rs * V)[:, None]
     start_day = int(release.min()) if S else T
-    best_value = None if targets is None else np.full(targets.row.size, np.inf)
+    best_value = np.full(0 if targets is None else targets.row.size, np.inf)
     for t in range(start_day, T):
         today = arr[t]
-        if targets is not None and best_value is not None and targets.row.size:
+        if targets is not None and best_value.size:
             value = targets.mass * today[targets.row, targets.dest].astype(np.float64)
             late = np.maximum(0, t - targets.needed)
             np.minimum(best_value, value + targets.late_price * late, out=best_value)

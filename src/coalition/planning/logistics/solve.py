@@ -8,9 +8,9 @@
 3. The plan (`primal.route`): priority-ordered routing on residual capacities, a portfolio of
    orders while it fits in `PASS_SHARE` of the time limit, then rip-up and re-route
    (`repair.rip_up`, a large-neighbourhood search) with the time left.
-3b. The cut bound (`cuts.cut_bound`): L(0) plus what the lanes and hubs that some lines
-   cannot get around force those lines to leave unrouted (an LP over those cuts).
-4. The bound reported is the largest of the three; the plan is checked by `verify.verify`
+4. The cut bound (`cuts.cut_bound`): L(0) plus what the lanes and hubs that some lines
+   cannot get around force those lines to leave unrouted or deliver late.
+5. The bound reported is the largest of the three; the plan is checked by `verify.verify`
    (independent of all of the above) before its status is set: a broken rule makes it an error.
 """
 
@@ -40,7 +40,7 @@ from .model import (
     Unrouted,
     UnroutedReason,
 )
-from .network import Arrays, build_arrays, unrouted_days
+from .network import Arrays, build_arrays, unrouted_penalty
 from .primal import Residual, Routing, route, routing_objective, usage
 from .repair import rip_up
 
@@ -83,10 +83,13 @@ def plan_routes(
         ev.earliest[heavy] = own.earliest[heavy]
         ev.value = float(a.qty @ ev.unit_value)
     bound_job = _start_bound(a, le, pen, ev.has_path)
-    penalty = le * a.priority * unrouted_days(a, pen)
-    late_price = le * a.priority
     cut = cut_bound(
-        a, ev.unit_value, penalty, late_price, ev.has_path, time_limit=0.1 * p.time_limit_s
+        a,
+        ev.unit_value,
+        unrouted_penalty(a, le, pen),
+        le * a.priority,
+        ev.has_path,
+        time_limit=0.1 * p.time_limit_s,
     )
     routing, passes = _passes(
         a, lam, ev.has_path, ev.earliest, p, deadline, started + PASS_SHARE * p.time_limit_s
