@@ -5,8 +5,10 @@ never below the integer optimum of the independent model."""
 from __future__ import annotations
 
 import random
+import time
 from unittest import mock
 
+import numpy as np
 import pytest
 from lx_support import lane, line, node, reference_optimum
 
@@ -16,9 +18,19 @@ from coalition.planning.logistics import (
     Parameters,
     PlanStatus,
     plan_routes,
+    repair,
     verify,
 )
 from coalition.planning.logistics import solve as solve_module
+from coalition.planning.logistics.lagrange import Multipliers
+from coalition.planning.logistics.network import build_arrays
+from coalition.planning.logistics.primal import (
+    Residual,
+    legs_usage,
+    line_costs,
+    route,
+    routing_objective,
+)
 
 P = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0, max_passes=1)
 
@@ -115,3 +127,45 @@ def test_rip_up_is_never_worse_and_every_plan_verifies(seed):
     _checked(net, lines, with_step, best)
     _checked(net, lines, without, best)
     assert with_step.objective <= without.objective + 1e-9
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_incumbent_kept_step_by_step_equals_the_one_recomputed(seed):
+    # The rip-up keeps the best plan's per-line values, residual capacity and legs up to date
+    # from each step's lines only; they must equal what the whole plan gives.
+    net, lines = _random_case(random.Random(seed))
+    a = build_arrays(net, lines, P.horizon_days)
+    lam = Multipliers.zeros(a)
+    has_path = np.ones(a.origin.size, dtype=bool)
+    le, pen = P.lateness_eur, P.penalty_days()
+    routing = route(
+        a,
+        a.qty.copy(),
+        Residual.full(a),
+        lam,
+        has_path,
+        lateness_eur=le,
+        chunk=64,
+        deadline=time.monotonic() + 10,
+    )
+    best = repair._Incumbent.of(a, routing, le, pen)
+    rng = np.random.default_rng(seed)
+    for _ in range(4):
+        out = rng.random(a.origin.size) < 0.5
+        step = repair._reroute(a, best, out, lam, has_path, le, 64, time.monotonic() + 10)
+        assert step is not None
+        late, cost = line_costs(a, step.again, pen)
+        best = best.moved(out, step, late, cost, le)
+        fresh = repair._Incumbent.of(a, best.routing, le, pen)
+        np.testing.assert_allclose(best.value, fresh.value)
+        np.testing.assert_allclose(best.late, fresh.late)
+        for got, want in zip(
+            (best.residual.tonnes, best.residual.outsize, best.residual.handled),
+            (fresh.residual.tonnes, fresh.residual.outsize, fresh.residual.handled),
+            strict=True,
+        ):
+            np.testing.assert_allclose(got, want, atol=1e-9)
+        np.testing.assert_allclose(legs_usage(a, best.legs)[0], legs_usage(a, fresh.legs)[0])
+        assert sorted(best.legs.line.tolist()) == sorted(fresh.legs.line.tolist())
+        wl, cost = routing_objective(a, best.routing, le, pen)
+        assert best.upper == pytest.approx(le * wl + cost)

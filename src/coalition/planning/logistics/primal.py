@@ -317,20 +317,35 @@ def routing_objective(
     a: Arrays, routing: Routing, lateness_eur: float, penalty_days: int
 ) -> tuple[float, float]:
     """(weighted lateness, cost) of a routing, as the planner computes it."""
+    late, cost = line_costs(a, routing, penalty_days)
+    return float(late.sum()), float(cost.sum())
+
+
+def line_costs(a: Arrays, routing: Routing, penalty_days: int) -> tuple[FloatArray, FloatArray]:
+    """Per line, its weighted lateness (units · priority · days late, unrouted units at the
+    penalty) and its transport cost (units · unit mass · the lanes' cost per tonne) in
+    `routing`, recomputed from the shipments."""
     from .network import unrouted_days
 
-    wl = 0.0
-    cost = 0.0
-    for (line, legs), units in routing.shipments.items():
-        arrival = legs[-1][2] if legs else int(a.release[line])
-        wl += units * float(a.priority[line]) * max(0, arrival - int(a.needed[line]))
-        cost += units * float(a.mass[line]) * sum(float(a.cost[e]) for e, _, _ in legs)
+    late = np.zeros(a.origin.size)
+    cost = np.zeros(a.origin.size)
+    if routing.shipments:
+        keys = list(routing.shipments)
+        line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
+        arrival = np.fromiter(
+            (legs[-1][2] if legs else a.release[ln] for ln, legs in keys),
+            dtype=np.int64,
+            count=len(keys),
+        )
+        units = np.fromiter(routing.shipments.values(), dtype=np.float64, count=len(keys))
+        np.add.at(late, line, units * np.maximum(0, arrival - a.needed[line]))
+        legs = leg_table(routing.shipments)
+        np.add.at(cost, legs.line, legs.units * a.mass[legs.line] * a.cost[legs.lane])
     if routing.unrouted:
-        lines = np.array(list(routing.unrouted), dtype=np.int64)
-        units_arr = np.array([u for u, _ in routing.unrouted.values()], dtype=np.float64)
-        days = unrouted_days(a, penalty_days)[lines]
-        wl += float(np.sum(units_arr * a.priority[lines] * days))
-    return wl, cost
+        line = np.fromiter(routing.unrouted, dtype=np.int64)
+        units = np.array([u for u, _ in routing.unrouted.values()], dtype=np.float64)
+        np.add.at(late, line, units * unrouted_days(a, penalty_days)[line])
+    return late * a.priority, cost
 
 
 @dataclass(frozen=True)
@@ -343,6 +358,26 @@ class LegTable:
     departure: IntArray
     arrival: IntArray
     first: np.ndarray  # the first leg of its shipment (where the goods are loaded)
+
+    def without(self, lines: np.ndarray) -> LegTable:
+        """The legs of the lines not in the mask `lines`."""
+        keep = ~lines[self.line]
+        return LegTable(
+            self.line[keep],
+            self.units[keep],
+            self.lane[keep],
+            self.departure[keep],
+            self.arrival[keep],
+            self.first[keep],
+        )
+
+    def plus(self, other: LegTable) -> LegTable:
+        return LegTable(
+            *(
+                np.concatenate([getattr(self, f), getattr(other, f)])
+                for f in ("line", "units", "lane", "departure", "arrival", "first")
+            )
+        )
 
 
 def leg_table(shipments: dict[tuple[int, tuple[LegIdx, ...]], int]) -> LegTable:
@@ -363,14 +398,16 @@ def usage(
     a: Arrays, shipments: dict[tuple[int, tuple[LegIdx, ...]], int]
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """(E, T) lane tonnes, (E, T) lane outsize items and (V, T) handled tonnes of `shipments`
-    (loaded at the first leg's origin on departure, unloaded at every leg's end on arrival),
-    summed with `np.add.at` over the flattened legs."""
+    (see `legs_usage`)."""
+    return legs_usage(a, leg_table(shipments))
+
+
+def legs_usage(a: Arrays, legs: LegTable) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """What a table of legs uses: loaded at the first leg's origin on departure, unloaded at
+    every leg's end on arrival, summed with `np.add.at` over the flattened legs."""
     lane_t = np.zeros((a.E, a.T))
     lane_o = np.zeros((a.E, a.T))
     node_t = np.zeros((a.V, a.T))
-    if not shipments:
-        return lane_t, lane_o, node_t
-    legs = leg_table(shipments)
     if legs.lane.size == 0:
         return lane_t, lane_o, node_t
     e, dep, arr, first = legs.lane, legs.departure, legs.arrival, legs.first
@@ -381,27 +418,3 @@ def usage(
     np.add.at(node_t, (a.v[e], arr), t)
     np.add.at(node_t, (a.u[e[first]], dep[first]), t[first])
     return lane_t, lane_o, node_t
-
-
-def line_lateness(a: Arrays, routing: Routing, penalty_days: int) -> FloatArray:
-    """Per line, its weighted lateness in `routing` (units · priority · days late, unrouted
-    units at the penalty), recomputed from the shipments."""
-    from .network import unrouted_days
-
-    late = np.zeros(a.origin.size)
-    if routing.shipments:
-        keys = list(routing.shipments)
-        line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
-        arrival = np.fromiter(
-            (legs[-1][2] if legs else a.release[ln] for ln, legs in keys),
-            dtype=np.int64,
-            count=len(keys),
-        )
-        units = np.fromiter(routing.shipments.values(), dtype=np.float64, count=len(keys))
-        np.add.at(late, line, units * np.maximum(0, arrival - a.needed[line]))
-    if routing.unrouted:
-        line = np.fromiter(routing.unrouted, dtype=np.int64)
-        units = np.array([u for u, _ in routing.unrouted.values()], dtype=np.float64)
-        np.add.at(late, line, units * unrouted_days(a, penalty_days)[line])
-    out: FloatArray = late * a.priority
-    return out
