@@ -9,6 +9,7 @@ with Python loops over the records, shares no code with the planner, and is for 
 from __future__ import annotations
 
 import math
+import random
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -156,3 +157,37 @@ def reference_optimum(network: Network, lines: list[Line], p: Parameters) -> flo
     )
     assert res.status == 0, res.message
     return float(res.fun)
+
+
+def random_case(r: random.Random) -> tuple[Network, list[Line]]:
+    """A tiny random network (two depots, a hub, two delivery points) and 2–6 lines."""
+    names = ["D", "E", "H", "X", "Y"]
+    kinds = [NodeKind.DEPOT, NodeKind.DEPOT, NodeKind.HUB, NodeKind.DELIVERY, NodeKind.DELIVERY]
+    nodes = tuple(node(n, k, r.choice([2.0, 4.0, 1e9])) for n, k in zip(names, kinds, strict=True))
+    pairs = [("D", "H"), ("E", "H"), ("H", "X"), ("H", "Y"), ("D", "X"), ("E", "Y")]
+    lanes = tuple(
+        lane(
+            a,
+            b,
+            days=r.randint(1, 3),
+            cap=r.choice([1.0, 2.0, 3.0, 5.0]),
+            cost=float(r.randint(1, 9)),
+            outsize=r.randint(0, 2),
+        )
+        for a, b in pairs
+    )
+    lines = [
+        line(
+            f"L{i}",
+            r.choice(["D", "E"]),
+            r.choice(["X", "Y"]),
+            r.randint(1, 4),
+            mass=r.choice([0.5, 1.0, 2.0]),
+            release=r.randint(0, 2),
+            needed=r.randint(2, 6),
+            priority=r.choice([1.0, 3.0]),
+            outsize=r.random() < 0.5,
+        )
+        for i in range(r.randint(2, 6))
+    ]
+    return Network(nodes, lanes), lines

@@ -1,14 +1,13 @@
 """Rip-up and re-route: a large-neighbourhood search on a routing, after the passes.
 
 Each step takes every shipment of a few lines out of the best plan so far, gives their
-capacity back to the plan's residual and routes those lines again with `primal.route`, in
-priority order. The step is kept only if the objective, recomputed from those lines' new
-shipments (`line_costs`) against their old values, is lower. The incumbent (`_Incumbent`)
-keeps per line its objective, and the plan's residual capacity and flattened legs, updated
-from each kept step's lines alone: on bench M that is 1.4 times the steps in the same time
-(174–186 against 122–140 in 22 s) than recomputing them from every shipment at each step,
-though over four seeds the plans came out the same (mean 21.76 M against 21.72 M). Which lines go out (the neighbourhood), drawn
-with a seeded generator so that a run is repeatable up to the time limit:
+capacity back to the plan's residual and places those lines again, in one of two ways drawn
+at random (`EXACT_SHARE`): routed in priority order with `primal.route`, or re-packed together
+by an integer programme over candidate paths (`repack.repack`, which can give a heavy unit
+the room that the greedy order hands to small lines first). The step is kept only if the
+objective, recomputed from those lines' new shipments (`line_costs`) against their old
+values, is no higher. Which lines go out (the neighbourhood), drawn with a seeded generator so
+that a run is repeatable up to the time limit:
 
 * *late lines*: k of the lines with lateness cost (k from `SEED_SIZES`), drawn with
   probability proportional to that cost — re-routed alone, a late line often finds room its
@@ -16,18 +15,24 @@ with a seeded generator so that a run is repeatable up to the time limit:
 * *the lines in a late line's way*: for the first of them, a few of the node-days whose
   handling, or lane-days whose room, is too small for one of its units between its release and
   its needed-by day (the resources that made it late), and up to n of the lines whose
-  shipments use them (n from `CROWD_SIZES`). Re-routed together in priority order, the late
-  line takes its place and those with days to spare move to later days or other lanes.
+  shipments use them (n from `CROWD_SIZES`). Placed again together, the late line takes its
+  place and those with days to spare move to later days or other lanes.
 
-Measured on bench M from the same first pass (24.70 M): the ten latest lines taken out in turn
-(the previous rule here) stopped at 22.16 M; late lines drawn at random reached 21.83 M in
-15 s and stalled near 21.8 M; with the lines in their way, 21.63 M in 15 s and 21.54 M in 45 s.
+Measured on bench M from the same first pass (24.70 M), 22 s of steps: greedy re-routes only,
+over seeds 1–4, 21.76 M on average; half the steps re-packed exactly, 21.52 M (21.49–21.55 M);
+all of them, 22.9 M (each exact step changes little: the greedy's larger moves are needed too).
+Earlier, with greedy steps: the ten latest lines taken out in turn stopped at 22.16 M; late
+lines drawn at random stalled near 21.8 M; the lines in their way helped (21.63 M in 15 s).
 Taking out the lines that share a late line's origin or destination, or ordering the re-route
 by slack ("apparent tardiness cost"), made every run worse (docs/logistics.md).
 
-A step whose plan is exactly as good is taken as well (a move along the plateau): from the same
-first pass, 17 s of steps reached 21.60 M that way against 21.75 M keeping strict improvements
-only; accepting plans up to 0.2–1 % worse (record-to-record travel) gave 21.8–22.0 M.
+A step whose plan is as good is taken as well (a move along the plateau): with greedy steps,
+17 s reached 21.60 M that way against 21.75 M keeping strict improvements only; accepting
+plans up to 0.2–1 % worse (record-to-record travel) gave 21.8–22.0 M.
+
+The incumbent (`_Incumbent`) keeps per line its objective, and the plan's residual capacity
+and flattened legs, updated from each kept step's lines alone rather than recomputed from
+every shipment: 1.4 times the steps in the same time on bench M.
 
 The search stops at the deadline, when no line is late, or after `patience` steps in a row
 that did not improve.
@@ -44,11 +49,15 @@ from .lagrange import Multipliers
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays
 from .primal import LegTable, Residual, Routing, leg_table, line_costs, route, usage
+from .repack import repack
 
 SEED_SIZES: tuple[int, ...] = (3, 5, 10, 20)
 RESOURCE_COUNTS: tuple[int, ...] = (1, 2, 4)
 CROWD_SIZES: tuple[int, ...] = (10, 20, 40)
 PATIENCE = 60
+# the share of steps that re-pack their lines exactly (`repack`) instead of re-routing them
+EXACT_SHARE = 0.5
+EXACT_SECONDS = 1.0  # the integer programme's time limit per step
 
 
 def rip_up(
@@ -75,8 +84,11 @@ def rip_up(
         cand = np.flatnonzero(late > 0)
         if cand.size == 0:
             break
+        exact = rng.random() < EXACT_SHARE
         out = _neighbourhood(a, best, late, cand, movable, rng)
-        step = _reroute(a, best, out, lam, has_path, lateness_eur, chunk, deadline)
+        step = _reroute(
+            a, best, out, lam, has_path, lateness_eur, penalty_days, chunk, deadline, exact
+        )
         if step is None:
             break  # out of time: the step is incomplete
         step_late, step_cost = line_costs(a, step.again, penalty_days)
@@ -212,8 +224,10 @@ def _reroute(
     lam: Multipliers,
     has_path: np.ndarray,
     lateness_eur: float,
+    penalty_days: int,
     chunk: int,
     deadline: float,
+    exact: bool = False,
 ) -> _Step | None:
     """The lines in `out` routed again on what the others leave (the incumbent's residual
     with their shipments given back); None if the re-route ran out of time."""
@@ -225,17 +239,32 @@ def _reroute(
         best.residual.outsize + lane_o,
         best.residual.handled + node_t,
     )
-    remaining = np.where(out, a.qty, 0)
-    again = route(
-        a,
-        remaining,
-        res,
-        lam,
-        has_path,
-        lateness_eur=lateness_eur,
-        chunk=chunk,
-        deadline=deadline,
-    )
+    again = None
+    if exact:
+        again = repack(
+            a,
+            np.flatnonzero(out),
+            taken,
+            res,
+            has_path,
+            lateness_eur=lateness_eur,
+            penalty_days=penalty_days,
+            time_limit=min(EXACT_SECONDS, deadline - time.monotonic()),
+        )
+        if again is not None:
+            lane_t, lane_o, node_t = usage(a, again.shipments)
+            res = Residual(res.tonnes - lane_t, res.outsize - lane_o, res.handled - node_t)
+    if again is None:
+        again = route(
+            a,
+            np.where(out, a.qty, 0),
+            res,
+            lam,
+            has_path,
+            lateness_eur=lateness_eur,
+            chunk=chunk,
+            deadline=deadline,
+        )
     if any(r is UnroutedReason.TIME_LIMIT for _, r in again.unrouted.values()):
         return None
     merged = Routing(

@@ -1,0 +1,139 @@
+"""The exact re-pack of a rip-up step (`repack.repack`): an integer programme over candidate
+paths. A hand case the greedy order gets wrong, random cases against the independent model and
+the capacities, and a solver answer that does not fit is refused."""
+
+from __future__ import annotations
+
+import random
+import time
+from unittest import mock
+
+import numpy as np
+import pytest
+from lx_support import lane, line, node, random_case, reference_optimum
+
+from coalition.planning.logistics import Network, NodeKind, Parameters
+from coalition.planning.logistics import repack as repack_module
+from coalition.planning.logistics.lagrange import Multipliers
+from coalition.planning.logistics.network import build_arrays
+from coalition.planning.logistics.primal import Residual, Routing, route, routing_objective, usage
+
+P = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0)
+
+
+def _greedy(a):
+    has_path = np.ones(a.origin.size, dtype=bool)
+    routing = route(
+        a,
+        a.qty.copy(),
+        Residual.full(a),
+        Multipliers.zeros(a),
+        has_path,
+        lateness_eur=P.lateness_eur,
+        chunk=64,
+        deadline=time.monotonic() + 10,
+    )
+    return routing, has_path
+
+
+def _repack_all(a, routing, has_path):
+    return repack_module.repack(
+        a,
+        np.arange(a.origin.size),
+        routing.shipments,
+        Residual.full(a),
+        has_path,
+        lateness_eur=P.lateness_eur,
+        penalty_days=P.penalty_days(),
+        time_limit=5.0,
+    )
+
+
+def _objective(a, routing):
+    wl, cost = routing_objective(a, routing, P.lateness_eur, P.penalty_days())
+    return P.lateness_eur * wl + cost
+
+
+def _merged(again: Routing) -> Routing:
+    return Routing(dict(again.shipments), dict(again.unrouted))
+
+
+def test_a_heavy_unit_gets_the_day_the_greedy_order_gives_to_small_lines():
+    # One lane, 10 t a day. H: one 10 t unit needed on day 1; S: ten 1 t units needed on day 2.
+    # The greedy order (lateness price per tonne) routes S first, on day 0, and H arrives a day
+    # late (100 EUR). Packed together: H on day 0, S on day 1, nobody late.
+    net = Network(
+        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
+        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
+    )
+    lines = [
+        line("H", "D", "X", 1, 10.0, release=0, needed=1),
+        line("S", "D", "X", 10, 1.0, release=0, needed=2),
+    ]
+    a = build_arrays(net, lines, P.horizon_days)
+    routing, has_path = _greedy(a)
+    assert _objective(a, routing) == pytest.approx(20.0 + 100.0)
+    packed = _repack_all(a, routing, has_path)
+    assert packed is not None
+    assert _objective(a, _merged(packed)) == pytest.approx(20.0)
+    assert _objective(a, _merged(packed)) == pytest.approx(reference_optimum(net, lines, P))
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_repack_is_never_worse_fits_every_capacity_and_never_beats_the_optimum(seed):
+    net, lines = random_case(random.Random(seed))
+    a = build_arrays(net, lines, P.horizon_days)
+    routing, has_path = _greedy(a)
+    packed = _repack_all(a, routing, has_path)
+    assert packed is not None  # the current plan is a candidate: always feasible
+    plan = _merged(packed)
+    placed = np.zeros(a.origin.size, dtype=np.int64)
+    for (ln, _), units in plan.shipments.items():
+        placed[ln] += units
+    for ln, (units, _) in plan.unrouted.items():
+        placed[ln] += units
+    assert np.array_equal(placed, a.qty)
+    lane_t, lane_o, node_t = usage(a, plan.shipments)
+    assert (lane_t <= a.cap_t + 1e-9).all()
+    assert (lane_o <= a.cap_o + 1e-9).all()
+    assert (node_t <= a.cap_h + 1e-9).all()
+    value = _objective(a, plan)
+    assert value <= _objective(a, routing) + 1e-9
+    assert value >= reference_optimum(net, lines, P) - 1e-6
+
+
+def test_a_solver_answer_that_does_not_fit_is_refused():
+    net = Network(
+        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
+        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
+    )
+    lines = [line("S", "D", "X", 10, 1.0, release=0, needed=2)]
+    a = build_arrays(net, lines, P.horizon_days)
+    routing, has_path = _greedy(a)
+
+    def everything_on_the_first_path(n_paths, n_lines, *_args):
+        x = np.zeros(n_paths + n_lines)
+        x[0] = 10.0 + 5.0  # more units than the line has
+        return x
+
+    with mock.patch.object(repack_module, "_solve", everything_on_the_first_path):
+        assert _repack_all(a, routing, has_path) is None
+
+
+def test_a_solver_answer_over_a_capacity_is_refused():
+    # 20 units, 10 t a day: an answer putting all 20 on one path adds up but does not fit
+    net = Network(
+        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
+        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
+    )
+    lines = [line("S", "D", "X", 20, 1.0, release=0, needed=2)]
+    a = build_arrays(net, lines, P.horizon_days)
+    routing, has_path = _greedy(a)
+
+    def all_on_one_path(n_paths, n_lines, *_args):
+        x = np.zeros(n_paths + n_lines)
+        x[0] = 20.0
+        return x
+
+    with mock.patch.object(repack_module, "_solve", all_on_one_path):
+        assert _repack_all(a, routing, has_path) is None
