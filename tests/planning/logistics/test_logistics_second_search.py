@@ -1,0 +1,102 @@
+"""The second rip-up search on the other core (`solve._improve`): it runs only once the flow
+bound's process has finished, and the better of the two plans is kept."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from unittest import mock
+
+import numpy as np
+import pytest
+from lx_support import lane, line, node
+
+from coalition.planning.logistics import Network, NodeKind, Parameters
+from coalition.planning.logistics import solve as solve_module
+from coalition.planning.logistics.lagrange import Multipliers
+from coalition.planning.logistics.network import build_arrays
+from coalition.planning.logistics.primal import Residual, Routing, route
+
+P = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0)
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="needs fork"
+)
+
+
+def _case():
+    # H (one 10 t unit, needed day 1) and S (ten 1 t units, needed day 2) on one 10 t lane:
+    # S first makes H a day late (120 EUR); H first is on time for both (20 EUR)
+    net = Network(
+        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
+        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
+    )
+    lines = [
+        line("H", "D", "X", 1, 10.0, release=0, needed=1),
+        line("S", "D", "X", 10, 1.0, release=0, needed=2),
+    ]
+    a = build_arrays(net, lines, P.horizon_days)
+    has_path = np.ones(a.origin.size, dtype=bool)
+    greedy = route(
+        a,
+        a.qty.copy(),
+        Residual.full(a),
+        Multipliers.zeros(a),
+        has_path,
+        lateness_eur=P.lateness_eur,
+        chunk=64,
+        deadline=time.monotonic() + 10,
+    )
+    h_first = Routing({(0, ((0, 0, 1),)): 1, (1, ((0, 1, 2),)): 10})
+    return a, has_path, greedy, h_first
+
+
+def _sends(send):
+    send.send("bound")
+    send.close()
+
+
+def _silent(send):
+    time.sleep(30)
+
+
+def _finished_job():
+    job = solve_module._fork(_sends, ())
+    assert job[1].poll(10)
+    return job
+
+
+def _run(a, has_path, bound_job, by_seed):
+    def search(*args):
+        return by_seed[args[-1]]
+
+    with mock.patch.object(solve_module, "_search", search):
+        return solve_module._improve(
+            a, by_seed[0], Multipliers.zeros(a), has_path, P, time.monotonic() + 10, bound_job
+        )
+
+
+def test_the_better_plan_of_the_two_searches_is_kept():
+    a, has_path, greedy, h_first = _case()
+    assert solve_module._value(a, greedy, P) == pytest.approx(120.0)
+    assert solve_module._value(a, h_first, P) == pytest.approx(20.0)
+    # the forked search (seed 1) finds the better plan
+    kept = _run(a, has_path, _finished_job(), {0: greedy, 1: h_first})
+    assert solve_module._value(a, kept, P) == pytest.approx(20.0)
+    # the search here (seed 0) finds it
+    kept = _run(a, has_path, _finished_job(), {0: h_first, 1: greedy})
+    assert solve_module._value(a, kept, P) == pytest.approx(20.0)
+
+
+def test_no_second_search_while_the_bound_still_runs_or_was_computed_inline():
+    a, has_path, greedy, h_first = _case()
+    running = solve_module._fork(_silent, ())  # sends nothing: still running
+    try:
+        kept = _run(a, has_path, running, {0: greedy, 1: h_first})
+    finally:
+        running[0].terminate()
+        running[0].join()
+    assert solve_module._value(a, kept, P) == pytest.approx(120.0)
+    inline = solve_module.FlowBound(0.0, "optimal", 0, 0)
+    kept = _run(a, has_path, inline, {0: greedy, 1: h_first})
+    assert solve_module._value(a, kept, P) == pytest.approx(120.0)
