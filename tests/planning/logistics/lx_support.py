@@ -4,18 +4,24 @@
 (line, lane, departure day) in units, per (line, node, day) of waiting, per (line, arrival
 day) of delivery, and per line of unrouted units, solved by scipy's MILP (HiGHS). It is built
 with Python loops over the records, shares no code with the planner, and is for tiny cases only.
+The rest are small networks shared by several tests, and `greedy_routing`, a starting plan from
+the planner itself for the tests of what improves one.
 """
 
 from __future__ import annotations
 
 import math
 import random
+import time
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
 from coalition.planning.logistics import Lane, Line, Mode, Network, Node, NodeKind, Parameters
+from coalition.planning.logistics.lagrange import Multipliers
+from coalition.planning.logistics.network import Arrays
+from coalition.planning.logistics.primal import Residual, Routing, route
 
 
 def node(i: str, kind: NodeKind = NodeKind.HUB, handling: float = math.inf) -> Node:
@@ -191,3 +197,38 @@ def random_case(r: random.Random) -> tuple[Network, list[Line]]:
         for i in range(r.randint(2, 6))
     ]
     return Network(nodes, lanes), lines
+
+
+def one_lane(cap: float = 10.0) -> Network:
+    """D -> X, one day, `cap` tonnes a day, 1 EUR per tonne."""
+    return Network(
+        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
+        (lane("D", "X", days=1, cap=cap, cost=1.0),),
+    )
+
+
+def heavy_and_small() -> tuple[Network, list[Line]]:
+    """One 10 t lane. H: one 10 t unit needed on day 1; S: ten 1 t units needed on day 2. The
+    greedy order (lateness price per tonne) routes S first, on day 0, so H arrives a day late;
+    H first is on time for both (cost 20 EUR)."""
+    return one_lane(), [
+        line("H", "D", "X", 1, 10.0, release=0, needed=1),
+        line("S", "D", "X", 10, 1.0, release=0, needed=2),
+    ]
+
+
+def greedy_routing(a: Arrays, lateness_eur: float) -> tuple[Routing, np.ndarray]:
+    """The planner's own priority routing at zero prices on the full capacities (not part
+    of the independent model: a starting plan for tests of what improves one)."""
+    has_path = np.ones(a.origin.size, dtype=bool)
+    routing = route(
+        a,
+        a.qty.copy(),
+        Residual.full(a),
+        Multipliers.zeros(a),
+        has_path,
+        lateness_eur=lateness_eur,
+        chunk=64,
+        deadline=time.monotonic() + 10,
+    )
+    return routing, has_path

@@ -5,35 +5,29 @@ the capacities, and a solver answer that does not fit is refused."""
 from __future__ import annotations
 
 import random
-import time
 from unittest import mock
 
 import numpy as np
 import pytest
-from lx_support import lane, line, node, random_case, reference_optimum
+from lx_support import (
+    greedy_routing,
+    heavy_and_small,
+    line,
+    one_lane,
+    random_case,
+    reference_optimum,
+)
 
-from coalition.planning.logistics import Network, NodeKind, Parameters
+from coalition.planning.logistics import Parameters
 from coalition.planning.logistics import repack as repack_module
-from coalition.planning.logistics.lagrange import Multipliers
 from coalition.planning.logistics.network import build_arrays
-from coalition.planning.logistics.primal import Residual, Routing, route, routing_objective, usage
+from coalition.planning.logistics.primal import Residual, Routing, routing_objective, usage
 
 P = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0)
 
 
 def _greedy(a):
-    has_path = np.ones(a.origin.size, dtype=bool)
-    routing = route(
-        a,
-        a.qty.copy(),
-        Residual.full(a),
-        Multipliers.zeros(a),
-        has_path,
-        lateness_eur=P.lateness_eur,
-        chunk=64,
-        deadline=time.monotonic() + 10,
-    )
-    return routing, has_path
+    return greedy_routing(a, P.lateness_eur)
 
 
 def _repack_all(a, routing, has_path):
@@ -59,17 +53,8 @@ def _merged(again: Routing) -> Routing:
 
 
 def test_a_heavy_unit_gets_the_day_the_greedy_order_gives_to_small_lines():
-    # One lane, 10 t a day. H: one 10 t unit needed on day 1; S: ten 1 t units needed on day 2.
-    # The greedy order (lateness price per tonne) routes S first, on day 0, and H arrives a day
-    # late (100 EUR). Packed together: H on day 0, S on day 1, nobody late.
-    net = Network(
-        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
-        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
-    )
-    lines = [
-        line("H", "D", "X", 1, 10.0, release=0, needed=1),
-        line("S", "D", "X", 10, 1.0, release=0, needed=2),
-    ]
+    # greedy: S on day 0, H a day late (100 EUR); packed together: H on day 0, S on day 1
+    net, lines = heavy_and_small()
     a = build_arrays(net, lines, P.horizon_days)
     routing, has_path = _greedy(a)
     assert _objective(a, routing) == pytest.approx(20.0 + 100.0)
@@ -103,10 +88,7 @@ def test_repack_is_never_worse_fits_every_capacity_and_never_beats_the_optimum(s
 
 
 def test_a_solver_answer_that_does_not_fit_is_refused():
-    net = Network(
-        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
-        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
-    )
+    net = one_lane()
     lines = [line("S", "D", "X", 10, 1.0, release=0, needed=2)]
     a = build_arrays(net, lines, P.horizon_days)
     routing, has_path = _greedy(a)
@@ -122,10 +104,7 @@ def test_a_solver_answer_that_does_not_fit_is_refused():
 
 def test_a_solver_answer_over_a_capacity_is_refused():
     # 20 units, 10 t a day: an answer putting all 20 on one path adds up but does not fit
-    net = Network(
-        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
-        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
-    )
+    net = one_lane()
     lines = [line("S", "D", "X", 20, 1.0, release=0, needed=2)]
     a = build_arrays(net, lines, P.horizon_days)
     routing, has_path = _greedy(a)

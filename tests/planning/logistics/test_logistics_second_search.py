@@ -7,15 +7,14 @@ import multiprocessing
 import time
 from unittest import mock
 
-import numpy as np
 import pytest
-from lx_support import lane, line, node
+from lx_support import greedy_routing, heavy_and_small
 
-from coalition.planning.logistics import Network, NodeKind, Parameters
+from coalition.planning.logistics import Parameters
 from coalition.planning.logistics import solve as solve_module
 from coalition.planning.logistics.lagrange import Multipliers
 from coalition.planning.logistics.network import build_arrays
-from coalition.planning.logistics.primal import Residual, Routing, route
+from coalition.planning.logistics.primal import Routing
 
 P = Parameters(horizon_days=8, time_limit_s=10.0, lateness_eur=100.0)
 
@@ -25,28 +24,10 @@ pytestmark = pytest.mark.skipif(
 
 
 def _case():
-    # H (one 10 t unit, needed day 1) and S (ten 1 t units, needed day 2) on one 10 t lane:
     # S first makes H a day late (120 EUR); H first is on time for both (20 EUR)
-    net = Network(
-        (node("D", NodeKind.DEPOT), node("X", NodeKind.DELIVERY)),
-        (lane("D", "X", days=1, cap=10.0, cost=1.0),),
-    )
-    lines = [
-        line("H", "D", "X", 1, 10.0, release=0, needed=1),
-        line("S", "D", "X", 10, 1.0, release=0, needed=2),
-    ]
+    net, lines = heavy_and_small()
     a = build_arrays(net, lines, P.horizon_days)
-    has_path = np.ones(a.origin.size, dtype=bool)
-    greedy = route(
-        a,
-        a.qty.copy(),
-        Residual.full(a),
-        Multipliers.zeros(a),
-        has_path,
-        lateness_eur=P.lateness_eur,
-        chunk=64,
-        deadline=time.monotonic() + 10,
-    )
+    greedy, has_path = greedy_routing(a, P.lateness_eur)
     h_first = Routing({(0, ((0, 0, 1),)): 1, (1, ((0, 1, 2),)): 10})
     return a, has_path, greedy, h_first
 
