@@ -87,32 +87,22 @@ def test_repack_is_never_worse_fits_every_capacity_and_never_beats_the_optimum(s
     assert value >= reference_optimum(net, lines, P) - 1e-6
 
 
-def test_a_solver_answer_that_does_not_fit_is_refused():
-    net = one_lane()
-    lines = [line("S", "D", "X", 10, 1.0, release=0, needed=2)]
-    a = build_arrays(net, lines, P.horizon_days)
+@pytest.mark.parametrize(
+    ("quantity", "answer"),
+    [
+        (10, 15.0),  # more units on the first path than the line has
+        (20, 20.0),  # all 20 on one path: they add up, but 10 t a day does not take them
+    ],
+)
+def test_a_solver_answer_that_does_not_fit_is_refused(quantity, answer):
+    lines = [line("S", "D", "X", quantity, 1.0, release=0, needed=2)]
+    a = build_arrays(one_lane(), lines, P.horizon_days)
     routing, has_path = _greedy(a)
 
-    def everything_on_the_first_path(n_paths, n_lines, *_args):
+    def on_the_first_path(n_paths, n_lines, *_args):
         x = np.zeros(n_paths + n_lines)
-        x[0] = 10.0 + 5.0  # more units than the line has
+        x[0] = answer
         return x
 
-    with mock.patch.object(repack_module, "_solve", everything_on_the_first_path):
-        assert _repack_all(a, routing, has_path) is None
-
-
-def test_a_solver_answer_over_a_capacity_is_refused():
-    # 20 units, 10 t a day: an answer putting all 20 on one path adds up but does not fit
-    net = one_lane()
-    lines = [line("S", "D", "X", 20, 1.0, release=0, needed=2)]
-    a = build_arrays(net, lines, P.horizon_days)
-    routing, has_path = _greedy(a)
-
-    def all_on_one_path(n_paths, n_lines, *_args):
-        x = np.zeros(n_paths + n_lines)
-        x[0] = 20.0
-        return x
-
-    with mock.patch.object(repack_module, "_solve", all_on_one_path):
+    with mock.patch.object(repack_module, "_solve", on_the_first_path):
         assert _repack_all(a, routing, has_path) is None

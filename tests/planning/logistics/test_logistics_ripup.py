@@ -10,7 +10,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from lx_support import lane, line, node, random_case, reference_optimum
+from lx_support import greedy_routing, lane, line, node, random_case, reference_optimum
 
 from coalition.planning.logistics import (
     Network,
@@ -25,10 +25,8 @@ from coalition.planning.logistics import solve as solve_module
 from coalition.planning.logistics.lagrange import Multipliers
 from coalition.planning.logistics.network import build_arrays
 from coalition.planning.logistics.primal import (
-    Residual,
     legs_usage,
     line_costs,
-    route,
     routing_objective,
 )
 
@@ -103,18 +101,8 @@ def test_the_incumbent_kept_step_by_step_equals_the_one_recomputed(seed):
     net, lines = random_case(random.Random(seed))
     a = build_arrays(net, lines, P.horizon_days)
     lam = Multipliers.zeros(a)
-    has_path = np.ones(a.origin.size, dtype=bool)
     le, pen = P.lateness_eur, P.penalty_days()
-    routing = route(
-        a,
-        a.qty.copy(),
-        Residual.full(a),
-        lam,
-        has_path,
-        lateness_eur=le,
-        chunk=64,
-        deadline=time.monotonic() + 10,
-    )
+    routing, has_path = greedy_routing(a, le)
     best = repair._Incumbent.of(a, routing, le, pen)
     rng = np.random.default_rng(seed)
     for _ in range(4):

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import chain
 
 import numpy as np
@@ -54,6 +54,15 @@ class Residual:
         """What the capacities leave once `shipments` are routed (see `usage`)."""
         lane_t, lane_o, node_t = usage(a, shipments)
         return cls(a.cap_t - lane_t, a.cap_o - lane_o, a.cap_h - node_t)
+
+    def shifted(
+        self, a: Arrays, shipments: dict[tuple[int, tuple[LegIdx, ...]], int], sign: float
+    ) -> Residual:
+        """A new residual: `shipments`' usage given back (sign +1) or taken (sign −1)."""
+        lane_t, lane_o, node_t = usage(a, shipments)
+        return Residual(
+            self.tonnes + sign * lane_t, self.outsize + sign * lane_o, self.handled + sign * node_t
+        )
 
     def room(self, a: Arrays) -> FloatArray:
         """(E, T) tonnes one more departure could take: the lane and the hub it unloads at
@@ -332,20 +341,34 @@ def line_costs(a: Arrays, routing: Routing, penalty_days: int) -> tuple[FloatArr
     if routing.shipments:
         keys = list(routing.shipments)
         line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
-        arrival = np.fromiter(
-            (legs[-1][2] if legs else a.release[ln] for ln, legs in keys),
-            dtype=np.int64,
-            count=len(keys),
-        )
         units = np.fromiter(routing.shipments.values(), dtype=np.float64, count=len(keys))
-        np.add.at(late, line, units * np.maximum(0, arrival - a.needed[line]))
-        legs = leg_table(routing.shipments)
-        np.add.at(cost, legs.line, legs.units * a.mass[legs.line] * a.cost[legs.lane])
+        unit_late, unit_cost = unit_costs(a, keys)
+        np.add.at(late, line, units * unit_late)
+        np.add.at(cost, line, units * unit_cost)
     if routing.unrouted:
         line = np.fromiter(routing.unrouted, dtype=np.int64)
         units = np.array([u for u, _ in routing.unrouted.values()], dtype=np.float64)
-        np.add.at(late, line, units * unrouted_days(a, penalty_days)[line])
-    return late * a.priority, cost
+        np.add.at(late, line, units * a.priority[line] * unrouted_days(a, penalty_days)[line])
+    return late, cost
+
+
+def unit_costs(
+    a: Arrays, keys: list[tuple[int, tuple[LegIdx, ...]]]
+) -> tuple[FloatArray, FloatArray]:
+    """Per shipment key (line, legs), what one unit on it adds: weighted lateness (priority ·
+    days late on arrival) and transport cost (unit mass · the lanes' cost per tonne)."""
+    line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
+    arrival = np.fromiter(
+        (legs[-1][2] if legs else a.release[ln] for ln, legs in keys),
+        dtype=np.int64,
+        count=len(keys),
+    )
+    late: FloatArray = a.priority[line] * np.maximum(0, arrival - a.needed[line])
+    legs = leg_table(dict.fromkeys(keys, 1))
+    of_leg = np.repeat(np.arange(len(keys)), [len(legs_) for _, legs_ in keys])
+    cost = np.zeros(len(keys))
+    np.add.at(cost, of_leg, a.mass[legs.line] * a.cost[legs.lane])
+    return late, cost
 
 
 @dataclass(frozen=True)
@@ -362,21 +385,11 @@ class LegTable:
     def without(self, lines: np.ndarray) -> LegTable:
         """The legs of the lines not in the mask `lines`."""
         keep = ~lines[self.line]
-        return LegTable(
-            self.line[keep],
-            self.units[keep],
-            self.lane[keep],
-            self.departure[keep],
-            self.arrival[keep],
-            self.first[keep],
-        )
+        return LegTable(*(getattr(self, f.name)[keep] for f in fields(self)))
 
     def plus(self, other: LegTable) -> LegTable:
         return LegTable(
-            *(
-                np.concatenate([getattr(self, f), getattr(other, f)])
-                for f in ("line", "units", "lane", "departure", "arrival", "first")
-            )
+            *(np.concatenate([getattr(self, f.name), getattr(other, f.name)]) for f in fields(self))
         )
 
 

@@ -26,7 +26,15 @@ from .lagrange import Multipliers, forward_rows, make_rows, prices
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays, lateness_table, unrouted_penalty
 from .paths import read_path
-from .primal import CLASSES_PER_OCTAVE, LegIdx, LegTable, Residual, Routing, leg_table
+from .primal import (
+    CLASSES_PER_OCTAVE,
+    LegIdx,
+    LegTable,
+    Residual,
+    Routing,
+    leg_table,
+    unit_costs,
+)
 
 # Candidate paths per line besides its current ones: its cheapest arrival days.
 DAYS_PER_LINE = 10
@@ -54,12 +62,8 @@ def repack(
     path_line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
     legs = leg_table(dict.fromkeys(keys, 1))
     path_of_leg = np.repeat(np.arange(len(keys)), [len(k[1]) for k in keys])
-    arrival = np.fromiter(
-        (k[1][-1][2] if k[1] else a.release[k[0]] for k in keys), dtype=np.int64, count=len(keys)
-    )
-    unit_cost = np.zeros(len(keys))
-    np.add.at(unit_cost, path_of_leg, a.mass[legs.line] * a.cost[legs.lane])
-    unit_cost += lateness_eur * a.priority[path_line] * np.maximum(0, arrival - a.needed[path_line])
+    unit_late, unit_transport = unit_costs(a, keys)
+    unit_cost = lateness_eur * unit_late + unit_transport
     rows, cols, vals, caps = _capacity_rows(a, legs, path_of_leg, res)
     n_paths, n_lines = len(keys), lines.size
     line_pos = np.searchsorted(lines, path_line)

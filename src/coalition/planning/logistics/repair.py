@@ -48,7 +48,7 @@ import numpy as np
 from .lagrange import Multipliers
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays
-from .primal import LegTable, Residual, Routing, leg_table, line_costs, route, usage
+from .primal import LegTable, Residual, Routing, leg_table, line_costs, route
 from .repack import repack
 
 SEED_SIZES: tuple[int, ...] = (3, 5, 10, 20)
@@ -233,12 +233,7 @@ def _reroute(
     with their shipments given back); None if the re-route ran out of time."""
     plan = best.routing
     taken = {key: u for key, u in plan.shipments.items() if out[key[0]]}
-    lane_t, lane_o, node_t = usage(a, taken)
-    res = Residual(
-        best.residual.tonnes + lane_t,
-        best.residual.outsize + lane_o,
-        best.residual.handled + node_t,
-    )
+    res = best.residual.shifted(a, taken, +1.0)
     again = None
     if exact:
         again = repack(
@@ -252,8 +247,7 @@ def _reroute(
             time_limit=min(EXACT_SECONDS, deadline - time.monotonic()),
         )
         if again is not None:
-            lane_t, lane_o, node_t = usage(a, again.shipments)
-            res = Residual(res.tonnes - lane_t, res.outsize - lane_o, res.handled - node_t)
+            res = res.shifted(a, again.shipments, -1.0)
     if again is None:
         again = route(
             a,

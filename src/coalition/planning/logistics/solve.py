@@ -268,7 +268,7 @@ def _passes(
     end by `passes_end`; the best plan is kept. The first pass has the whole time limit and
     switches to fresh batches once it has used `FRESH_SHARE` of it (so that a large instance
     gets a complete plan)."""
-    le, pen = p.lateness_eur, p.penalty_days()
+    le = p.lateness_eur
     stop = deadline - 0.05 * p.time_limit_s
     slack = (a.needed - earliest).astype(np.float64)
     boost = np.zeros(a.origin.size)
@@ -296,9 +296,9 @@ def _passes(
         )
         passes += 1
         took = max(took, time.monotonic() - t0)
-        wl, cost = routing_objective(a, routing, le, pen)
-        if best is None or le * wl + cost < upper:
-            best, upper, best_order = routing, le * wl + cost, order
+        value = _value(a, routing, p)
+        if best is None or value < upper:
+            best, upper, best_order = routing, value, order
         if passes >= p.max_passes or time.monotonic() + 1.2 * took > min(stop, passes_end):
             break
         if not portfolio or passes == len(ORDERS):
