@@ -60,6 +60,9 @@ class CutBound:
     rows: int  # overloaded (cut, window) rows in the LP
     cuts: int  # lanes and nodes some lines cannot get around
     status: str
+    # Per line (all of `a`'s lines): the share the LP leaves unrouted, in [0, 1]; 0 where no
+    # cut is overloaded. Not part of the bound: `solve._passes` routes these units last.
+    left_out: FloatArray
 
 
 def cut_bound(
@@ -74,8 +77,9 @@ def cut_bound(
     late) are per unit of each line, `routable` the lines some path can carry (the others pay
     their penalty in L(0) already)."""
     lines = np.flatnonzero(routable & (a.release < a.T))
+    left_out = np.zeros(a.origin.size)
     if lines.size == 0:
-        return CutBound(0.0, 0, 0, "no lines")
+        return CutBound(0.0, 0, 0, "no lines", left_out)
     usable: np.ndarray = np.asarray(a.available.any(axis=1))
     origins, o_of = np.unique(a.origin[lines], return_inverse=True)
     dist_from = _transit_days(a, origins, usable, reverse=False)  # (origins, V)
@@ -136,8 +140,9 @@ def cut_bound(
         schedule(ls, first, last, dist_to[d_of[ls], v], a.cap_h[v])
     gain = np.maximum(penalty[lines] - unit_value[lines], 0.0)
     extra_cost = (a.qty[lines] * gain).astype(np.float64)
-    value, status = builder.solve(extra_cost, time_limit)
-    return CutBound(max(value, scheduled), builder.count, n_cuts, status)
+    value, status, shares = builder.solve(extra_cost, time_limit)
+    left_out[lines] = shares
+    return CutBound(max(value, scheduled), builder.count, n_cuts, status, left_out)
 
 
 def _schedule(
@@ -255,9 +260,12 @@ class _Rows:
         self.vals.append(w.astype(np.float64))
         self.rhs.append(need - capacity)
 
-    def solve(self, cost: FloatArray, time_limit: float) -> tuple[float, str]:
+    def solve(self, cost: FloatArray, time_limit: float) -> tuple[float, str, FloatArray]:
+        """The bound (see `dual_value`), the solver's status and its x clipped to [0, 1]
+        (zeros where it returned none: x only orders the plan, it proves nothing)."""
+        none = np.zeros(self.n)
         if not self.rhs:
-            return 0.0, "no overloaded cut"
+            return 0.0, "no overloaded cut", none
         m = len(self.rhs)
         row = np.repeat(np.arange(m), [c.size for c in self.cols])
         col = np.concatenate(self.cols)
@@ -284,10 +292,13 @@ class _Rows:
         h.passModel(lp)
         h.run()
         status = h.modelStatusToString(h.getModelStatus())
-        y = np.asarray(h.getSolution().row_dual, dtype=np.float64)
+        solution = h.getSolution()
+        y = np.asarray(solution.row_dual, dtype=np.float64)
+        x = np.asarray(solution.col_value, dtype=np.float64)
+        shares = np.clip(x, 0.0, 1.0) if x.size == self.n and np.isfinite(x).all() else none
         if y.size != m or not np.isfinite(y).all():
-            return 0.0, status
-        return dual_value(rhs, row, col, val, cost, y), status
+            return 0.0, status, shares
+        return dual_value(rhs, row, col, val, cost, y), status, shares
 
 
 def dual_value(

@@ -78,6 +78,22 @@ class Routing:
     unrouted: dict[int, tuple[int, UnroutedReason]] = field(default_factory=dict)
     rounds: int = 0
 
+    def plus(self, later: Routing) -> Routing:
+        """This routing and `later` (routed after it, on what it left) as one: the units of a
+        shipment or of an unrouted line added up; an unrouted line keeps the reason that says
+        most (time limit, then no capacity, then no path)."""
+        shipments = dict(self.shipments)
+        for key, units in later.shipments.items():
+            shipments[key] = shipments.get(key, 0) + units
+        unrouted = dict(self.unrouted)
+        for line, (units, reason) in later.unrouted.items():
+            had, why = unrouted.get(line, (0, reason))
+            unrouted[line] = (had + units, min(why, reason, key=_REASON_RANK.index))
+        return Routing(shipments, unrouted, self.rounds + later.rounds)
+
+
+_REASON_RANK = (UnroutedReason.TIME_LIMIT, UnroutedReason.NO_CAPACITY, UnroutedReason.NO_PATH)
+
 
 def priority_order(
     a: Arrays,
