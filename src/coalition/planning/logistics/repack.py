@@ -18,6 +18,9 @@ is dropped; the rip-up then recomputes the objective from the shipments.
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass
+
 import highspy
 import numpy as np
 
@@ -38,6 +41,8 @@ from .primal import (
 
 # Candidate paths per line besides its current ones: its cheapest arrival days.
 DAYS_PER_LINE = 10
+# Rounds of candidates priced by the LP relaxation's capacity duals (column generation).
+PRICING_ROUNDS = 2
 _TOL = 1e-6
 
 
@@ -55,41 +60,46 @@ def repack(
     """`lines` (sorted) placed again on `res` (the capacity the other lines leave), their
     `current` shipments among the candidates; None if the solver found nothing checked to
     fit."""
-    candidates = set(current) | _cheapest_paths(a, lines, res, lateness_eur)
-    keys = sorted(candidates)
-    if not keys:
+    started = time.monotonic()
+    candidates = set(current) | _cheapest_paths(a, lines, res, lateness_eur, Multipliers.zeros(a))
+    if not candidates:
         return None
-    path_line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
-    legs = leg_table(dict.fromkeys(keys, 1))
-    path_of_leg = np.repeat(np.arange(len(keys)), [len(k[1]) for k in keys])
-    unit_late, unit_transport = unit_costs(a, keys)
-    unit_cost = lateness_eur * unit_late + unit_transport
-    rows, cols, vals, caps = _capacity_rows(a, legs, path_of_leg, res)
-    n_paths, n_lines = len(keys), lines.size
-    line_pos = np.searchsorted(lines, path_line)
-    qty = a.qty[lines].astype(np.float64)
-    penalty = unrouted_penalty(a, lateness_eur, penalty_days)[lines]
+    for _ in range(PRICING_ROUNDS):
+        budget = time_limit - (time.monotonic() - started)
+        if budget <= 0:
+            break
+        relaxed = _Columns.of(a, lines, sorted(candidates), res, lateness_eur, penalty_days)
+        lam = _dual_prices(a, relaxed, budget)
+        if lam is None:
+            break
+        more = _cheapest_paths(a, lines, res, lateness_eur, lam) - candidates
+        if not more:
+            break
+        candidates |= more
+    keys = sorted(candidates)
+    c = _Columns.of(a, lines, keys, res, lateness_eur, penalty_days)
     x = _solve(
-        n_paths,
-        n_lines,
-        line_pos,
-        rows,
-        cols,
-        vals,
-        caps,
-        unit_cost,
-        penalty,
-        qty,
-        time_limit,
+        c.n_paths,
+        c.n_lines,
+        c.line_pos,
+        c.rows,
+        c.cols,
+        c.vals,
+        c.caps,
+        c.unit_cost,
+        c.penalty,
+        c.qty,
+        max(time_limit - (time.monotonic() - started), 0.1 * time_limit),
     )
     if x is None:
         return None
-    units, left = x[:n_paths], x[n_paths:]
+    units, left = x[: c.n_paths], x[c.n_paths :]
     # the checks: whole units, each line's quantity, every capacity
-    if not np.array_equal(np.bincount(line_pos, weights=units, minlength=n_lines) + left, qty):
+    made_up = np.bincount(c.line_pos, weights=units, minlength=c.n_lines) + left
+    if not np.array_equal(made_up, c.qty):
         return None
-    used = np.bincount(rows, weights=vals * units[cols], minlength=caps.size)
-    if (used > caps + 1e-7 * np.maximum(1.0, np.abs(caps))).any():
+    used = np.bincount(c.rows, weights=c.vals * units[c.cols], minlength=c.caps.size)
+    if (used > c.caps + 1e-7 * np.maximum(1.0, np.abs(c.caps))).any():
         return None
     out = Routing()
     for k in np.flatnonzero(units > 0):
@@ -101,16 +111,101 @@ def repack(
     return out
 
 
+@dataclass(frozen=True)
+class _Columns:
+    """The programme's data for candidate paths `keys` (sorted): per path its line's position
+    in `lines` and its unit cost; the capacity rows as entries (row, path, value), each row's
+    capacity and key (see `_capacity_rows`); per line its quantity and unrouted penalty."""
+
+    n_paths: int
+    n_lines: int
+    line_pos: IntArray
+    unit_cost: FloatArray
+    rows: IntArray
+    cols: IntArray
+    vals: FloatArray
+    caps: FloatArray
+    row_keys: IntArray
+    qty: FloatArray
+    penalty: FloatArray
+
+    @classmethod
+    def of(
+        cls,
+        a: Arrays,
+        lines: IntArray,
+        keys: list[tuple[int, tuple[LegIdx, ...]]],
+        res: Residual,
+        lateness_eur: float,
+        penalty_days: int,
+    ) -> _Columns:
+        path_line = np.fromiter((ln for ln, _ in keys), dtype=np.int64, count=len(keys))
+        legs = leg_table(dict.fromkeys(keys, 1))
+        path_of_leg = np.repeat(np.arange(len(keys)), [len(k[1]) for k in keys])
+        unit_late, unit_transport = unit_costs(a, keys)
+        rows, cols, vals, caps, row_keys = _capacity_rows(a, legs, path_of_leg, res)
+        return cls(
+            n_paths=len(keys),
+            n_lines=lines.size,
+            line_pos=np.searchsorted(lines, path_line),
+            unit_cost=lateness_eur * unit_late + unit_transport,
+            rows=rows,
+            cols=cols,
+            vals=vals,
+            caps=caps,
+            row_keys=row_keys,
+            qty=a.qty[lines].astype(np.float64),
+            penalty=unrouted_penalty(a, lateness_eur, penalty_days)[lines],
+        )
+
+
+def _dual_prices(a: Arrays, c: _Columns, time_limit: float) -> Multipliers | None:
+    """Prices on the capacity rows from the programme's LP relaxation (minus the row duals of
+    its ≤ rows; None if the solver gave none): paths that are cheapest under them avoid the
+    lane-days and hubs the candidates compete for."""
+    h = quiet_highs(time_limit)
+    h.passModel(
+        _programme(
+            c.n_paths,
+            c.n_lines,
+            c.line_pos,
+            c.rows,
+            c.cols,
+            c.vals,
+            c.caps,
+            c.unit_cost,
+            c.penalty,
+            c.qty,
+            integral=False,
+        )
+    )
+    h.run()
+    y = np.asarray(h.getSolution().row_dual, dtype=np.float64)[: c.caps.size]
+    if y.size != c.caps.size or not np.isfinite(y).all():
+        return None
+    price = np.maximum(-y, 0.0)
+    if not (price > 0).any():
+        return None
+    lam = Multipliers.zeros(a)
+    ET = a.E * a.T
+    for flat, start in ((lam.lane_t.reshape(-1), 0), (lam.lane_o.reshape(-1), ET)):
+        sel = (c.row_keys >= start) & (c.row_keys < start + ET)
+        flat[c.row_keys[sel] - start] = price[sel]
+    sel = c.row_keys >= 2 * ET
+    lam.node.reshape(-1)[c.row_keys[sel] - 2 * ET] = price[sel]
+    return lam
+
+
 def _cheapest_paths(
-    a: Arrays, lines: IntArray, res: Residual, lateness_eur: float
+    a: Arrays, lines: IntArray, res: Residual, lateness_eur: float, lam: Multipliers
 ) -> set[tuple[int, tuple[LegIdx, ...]]]:
-    """Per line, its cheapest path (cost + lateness) arriving on each of its `DAYS_PER_LINE`
-    best days, on arcs with room for one of its units."""
+    """Per line, its cheapest path (cost + lateness, plus `lam`'s prices) arriving on each of
+    its `DAYS_PER_LINE` best days, on arcs with room for one of its units."""
     live = lines[a.release[lines] < a.T]
     if live.size == 0:
         return set()
     rows = make_rows(a, live, "heavy", per_octave=CLASSES_PER_OCTAVE)
-    pt, po = prices(a, Multipliers.zeros(a))
+    pt, po = prices(a, lam)
     tree = forward_rows(
         a,
         rows,
@@ -141,7 +236,7 @@ def _cheapest_paths(
 
 def _capacity_rows(
     a: Arrays, legs: LegTable, path_of_leg: IntArray, res: Residual
-) -> tuple[IntArray, IntArray, FloatArray, FloatArray]:
+) -> tuple[IntArray, IntArray, FloatArray, FloatArray, IntArray]:
     """The capacity rows the candidate paths touch, as entries (row, path, value) summed per
     pair, and each row's capacity: lane-day tonnes, lane-day outsize items, node-day handling
     (unloaded at every leg's end, loaded at the first leg's start; unlimited ones left out)."""
@@ -169,10 +264,10 @@ def _capacity_rows(
     paths: IntArray = pair[:, 1].astype(np.int64)
     values: FloatArray = summed.astype(np.float64)
     caps: FloatArray = np.maximum(cap_all[row_keys], 0.0)
-    return rows, paths, values, caps
+    return rows, paths, values, caps, row_keys.astype(np.int64)
 
 
-def _solve(
+def _programme(
     n_paths: int,
     n_lines: int,
     line_pos: IntArray,
@@ -183,12 +278,11 @@ def _solve(
     unit_cost: FloatArray,
     penalty: FloatArray,
     qty: FloatArray,
-    time_limit: float,
-) -> FloatArray | None:
-    """The integer programme: columns are the paths' units then each line's unrouted units;
-    rows are the capacities (≤) then each line's quantity (=). Rounded values, or None.
-    No starting point is passed: given the current plan as one, HiGHS 1.16 reported a better
-    objective than that of the column values it returned (which were the start's)."""
+    *,
+    integral: bool,
+) -> highspy.HighsLp:
+    """Columns are the paths' units then each line's unrouted units; rows are the capacities
+    (≤) then each line's quantity (=)."""
     m_cap = caps.size
     all_rows = np.concatenate([rows, m_cap + line_pos, m_cap + np.arange(n_lines)])
     all_cols = np.concatenate([cols, np.arange(n_paths), n_paths + np.arange(n_lines)])
@@ -210,7 +304,31 @@ def _solve(
     lp.a_matrix_.value_ = all_vals
     lp.a_matrix_.num_col_ = n
     lp.a_matrix_.num_row_ = m_cap + n_lines
-    lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    if integral:
+        lp.integrality_ = [highspy.HighsVarType.kInteger] * n
+    return lp
+
+
+def _solve(
+    n_paths: int,
+    n_lines: int,
+    line_pos: IntArray,
+    rows: IntArray,
+    cols: IntArray,
+    vals: FloatArray,
+    caps: FloatArray,
+    unit_cost: FloatArray,
+    penalty: FloatArray,
+    qty: FloatArray,
+    time_limit: float,
+) -> FloatArray | None:
+    """The integer programme (`_programme`); rounded values, or None.
+    No starting point is passed: given the current plan as one, HiGHS 1.16 reported a better
+    objective than that of the column values it returned (which were the start's)."""
+    n = n_paths + n_lines
+    lp = _programme(
+        n_paths, n_lines, line_pos, rows, cols, vals, caps, unit_cost, penalty, qty, integral=True
+    )
     h = quiet_highs(time_limit)
     h.passModel(lp)
     h.run()
