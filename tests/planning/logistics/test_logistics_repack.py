@@ -12,13 +12,15 @@ import pytest
 from lx_support import (
     greedy_routing,
     heavy_and_small,
+    lane,
     line,
+    node,
     one_lane,
     random_case,
     reference_optimum,
 )
 
-from coalition.planning.logistics import Parameters
+from coalition.planning.logistics import Network, NodeKind, Parameters
 from coalition.planning.logistics import repack as repack_module
 from coalition.planning.logistics.network import build_arrays
 from coalition.planning.logistics.primal import Residual, Routing, routing_objective, usage
@@ -62,6 +64,33 @@ def test_a_heavy_unit_gets_the_day_the_greedy_order_gives_to_small_lines():
     assert packed is not None
     assert _objective(a, _merged(packed)) == pytest.approx(20.0)
     assert _objective(a, _merged(packed)) == pytest.approx(reference_optimum(net, lines, P))
+
+
+def _direct_or_by_hub():
+    # D -> X direct: 1 day, 1 EUR/t, 1 t a day; D -> H -> X: 2 days, 2 EUR/t, room for all.
+    # Three 1 t units needed on day 2: two go direct (days 0 and 1), the third by the hub.
+    net = Network(
+        (node("D", NodeKind.DEPOT), node("H"), node("X", NodeKind.DELIVERY)),
+        (lane("D", "X", cap=1.0), lane("D", "H", cap=10.0), lane("H", "X", cap=10.0)),
+    )
+    lines = [line(x, "D", "X", 1, needed=2) for x in "ABC"]
+    a = build_arrays(net, lines, P.horizon_days)
+    direct = list(a.lane_ids).index("DXr1")
+    # the third unit direct on day 2, a day late: every line's cheapest path on each arrival
+    # day is the direct lane, so without prices the hub is never a candidate
+    late = Routing({(k, ((direct, k, k + 1),)): 1 for k in range(3)})
+    return net, lines, a, late
+
+
+@pytest.mark.parametrize(("rounds", "expected"), [(0, 1.0 + 1.0 + 1.0 + 100.0), (2, 4.0)])
+def test_candidates_priced_by_the_relaxations_duals_find_the_detour(rounds, expected):
+    net, lines, a, late = _direct_or_by_hub()
+    with mock.patch.object(repack_module, "PRICING_ROUNDS", rounds):
+        packed = _repack_all(a, late, np.ones(a.origin.size, dtype=bool))
+    assert packed is not None
+    assert _objective(a, _merged(packed)) == pytest.approx(expected)
+    if rounds:
+        assert expected == pytest.approx(reference_optimum(net, lines, P))
 
 
 @pytest.mark.parametrize("seed", range(30))
