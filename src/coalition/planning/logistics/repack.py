@@ -12,9 +12,9 @@ get around what the candidates compete for — a dearer lane, another hub — wh
 cheapest path on any day would offer. On bench M two rounds took a whole run from 21.54 M to
 21.33 M EUR (one 21.38 M, three 21.35 M, four 21.38 M, eight 21.43 M: more rounds, fewer steps).
 HiGHS chooses whole units per path, and unrouted units, to minimise lateness and cost
-within every lane-day's tonnes and outsize items and every node-day's handling. Their current paths are candidates, so the optimum is
-never worse than the plan (an answer cut short by the time limit may be; the rip-up, which
-compares every step with the plan, then drops it).
+within every lane-day's tonnes and outsize items and every node-day's handling. Their current
+paths are candidates, so the optimum is never worse than the plan (an answer cut short by the
+time limit may be; the rip-up, which compares every step with the plan, then drops it).
 
 The solver's answer is not taken on its word: the values are rounded and must be integral,
 add up to each line's quantity and fit every capacity (checked here with numpy), or the step
