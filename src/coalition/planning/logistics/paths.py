@@ -33,14 +33,16 @@ _EPS = 1e-9
 
 @dataclass(frozen=True)
 class Targets:
-    """Lines whose best arrival is wanted from a programme, so that it may stop early: line i
-    is row `row[i]`'s goods for node `dest[i]`, worth mass·price + late_price·days late."""
+    """Lines whose `best` best arrival days are wanted from a programme, so that it may stop
+    early: line i is row `row[i]`'s goods for node `dest[i]`, worth mass·price + late_price ·
+    days late."""
 
     row: IntArray  # local row index in the programme
     dest: IntArray
     mass: FloatArray
     late_price: FloatArray  # EUR per day late (per unit)
     needed: IntArray
+    best: int = 1
 
 
 @dataclass
@@ -79,8 +81,9 @@ def forward(
 
     With `targets`, the programme stops after the first day t from which no target can do
     better than it already has: prices are ≥ 0, so an arrival on a later day t' is worth at
-    least late_price · days late on t', and once that reaches a target's best so far for
-    every target, later days cannot change any target's choice (they stay +inf in the tree)."""
+    least late_price · days late on t', and once that reaches, for every target, the worst of
+    its `best` best days so far, later days cannot change any target's choice of days (they
+    stay +inf in the tree)."""
     S, V, T = rows.size, a.V, a.T
     arr = np.full((T, S, V), np.inf, dtype=dtype)
     pred = np.full((T, S, V), -1, dtype=np.int32)
@@ -96,14 +99,16 @@ def forward(
     any_out = out_rows.size > 0
     row_off = (rs * V)[:, None]
     start_day = int(release.min()) if S else T
-    best_value = np.full(0 if targets is None else targets.row.size, np.inf)
+    # per target, the values of its best days so far, best first
+    kept = np.full((0, 1) if targets is None else (targets.row.size, targets.best), np.inf)
     for t in range(start_day, T):
         today = arr[t]
-        if targets is not None and best_value.size:
+        if targets is not None and kept.size:
             value = targets.mass * today[targets.row, targets.dest].astype(np.float64)
-            late = np.maximum(0, t - targets.needed)
-            np.minimum(best_value, value + targets.late_price * late, out=best_value)
-            if np.all(targets.late_price * np.maximum(0, t + 1 - targets.needed) >= best_value):
+            value += targets.late_price * np.maximum(0, t - targets.needed)
+            kept = np.sort(np.concatenate([kept, value[:, None]], axis=1), axis=1)[:, :-1]
+            later = targets.late_price * np.maximum(0, t + 1 - targets.needed)
+            if np.all(later >= kept[:, -1]):
                 break
         better = today < at
         np.copyto(at, today, where=better)

@@ -33,7 +33,7 @@ from ..quiet_highs import quiet_highs
 from .lagrange import Multipliers, forward_rows, make_rows, prices
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays, lateness_table, unrouted_penalty
-from .paths import read_path
+from .paths import Targets, read_path
 from .primal import (
     CLASSES_PER_OCTAVE,
     LegIdx,
@@ -221,6 +221,14 @@ def _cheapest_paths(
         room_o=res.outsize,
         room_origin=res.handled,
         dtype=np.float32,
+        targets=Targets(
+            row=rows.line_row[live],
+            dest=a.dest[live],
+            mass=a.mass[live],
+            late_price=lateness_eur * a.priority[live],
+            needed=a.needed[live],
+            best=DAYS_PER_LINE,
+        ),
     )
     row = rows.line_row[live]
     with np.errstate(invalid="ignore"):

@@ -1,0 +1,63 @@
+"""The forward programme's early stop (`paths.forward`'s `targets`): stopping once no later day
+can enter a target's best days changes none of them."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+from lx_support import random_case
+
+from coalition.planning.logistics.lagrange import Multipliers, forward_rows, make_rows, prices
+from coalition.planning.logistics.network import build_arrays, lateness_table
+from coalition.planning.logistics.paths import Targets
+
+LATENESS_EUR = 100.0
+T = 12
+
+
+def _best_days(a, tree, lines, rows, k):
+    row = rows.line_row[lines]
+    val = a.mass[lines, None] * tree.arr[:, row, a.dest[lines]].T + (
+        LATENESS_EUR * a.priority[lines, None] * lateness_table(a, lines)
+    )
+    return np.sort(val, axis=1)[:, :k]
+
+
+def _trees(seed, k):
+    net, lines = random_case(random.Random(seed))
+    a = build_arrays(net, lines, T)
+    live = np.flatnonzero(a.release < a.T)
+    rows = make_rows(a, live, "heavy")
+    pt, po = prices(a, Multipliers.zeros(a))
+    ids = np.arange(rows.size)
+    full = forward_rows(a, rows, ids, pt, po)
+    targets = Targets(
+        row=rows.line_row[live],
+        dest=a.dest[live],
+        mass=a.mass[live],
+        late_price=LATENESS_EUR * a.priority[live],
+        needed=a.needed[live],
+        best=k,
+    )
+    early = forward_rows(a, rows, ids, pt, po, targets=targets)
+    return a, rows, live, full, early
+
+
+@pytest.mark.parametrize("k", [1, 3])
+@pytest.mark.parametrize("seed", range(20))
+def test_stopping_early_keeps_every_targets_best_days(seed, k):
+    a, rows, live, full, early = _trees(seed, k)
+    np.testing.assert_allclose(
+        _best_days(a, early, live, rows, k), _best_days(a, full, live, rows, k)
+    )
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_the_cases_above_do_stop_early(k):
+    stopped = 0
+    for seed in range(20):
+        _, _, _, full, early = _trees(seed, k)
+        stopped += int(np.isfinite(early.arr).sum() < np.isfinite(full.arr).sum())
+    assert stopped >= 5
