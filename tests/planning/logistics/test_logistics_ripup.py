@@ -25,6 +25,7 @@ from coalition.planning.logistics import solve as solve_module
 from coalition.planning.logistics.lagrange import Multipliers
 from coalition.planning.logistics.network import build_arrays
 from coalition.planning.logistics.primal import (
+    Routing,
     legs_usage,
     line_costs,
     routing_objective,
@@ -124,3 +125,44 @@ def test_the_incumbent_kept_step_by_step_equals_the_one_recomputed(seed):
         assert sorted(best.legs.line.tolist()) == sorted(fresh.legs.line.tolist())
         wl, cost = routing_objective(a, best.routing, le, pen)
         assert best.upper == pytest.approx(le * wl + cost)
+
+
+def _blocked_and_unrelated():
+    # D -> X and E -> Y, 1 t a day each. S fills D -> X on day 0, so H (needed day 1) arrives
+    # a day late; U fills E -> Y on day 0, which is nowhere on H's way.
+    net = Network(
+        (
+            node("D", NodeKind.DEPOT),
+            node("E", NodeKind.DEPOT),
+            node("X", NodeKind.DELIVERY),
+            node("Y", NodeKind.DELIVERY),
+        ),
+        (lane("D", "X", cap=1.0), lane("E", "Y", cap=1.0)),
+    )
+    lines = [
+        line("H", "D", "X", 1, needed=1),
+        line("S", "D", "X", 1, needed=5),
+        line("U", "E", "Y", 1, needed=5),
+    ]
+    a = build_arrays(net, lines, P.horizon_days)
+    dx, ey = (list(a.lane_ids).index(x) for x in ("DXr1", "EYr1"))
+    plan = Routing(
+        {(0, ((dx, 1, 2),)): 1, (1, ((dx, 0, 1),)): 1, (2, ((ey, 0, 1),)): 1},
+    )
+    return a, plan, dx
+
+
+def test_a_late_lines_ideal_paths_are_the_lanes_and_nodes_of_its_cheapest_routes():
+    a, _, dx = _blocked_and_unrelated()
+    lanes, nodes = repair._Ideal(a, P.lateness_eur).of(0)
+    assert np.flatnonzero(lanes).tolist() == [dx]
+    assert sorted(a.node_ids[v] for v in np.flatnonzero(nodes)) == ["D", "X"]
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_lines_in_a_late_lines_way_are_those_on_its_own_route(seed):
+    a, plan, _ = _blocked_and_unrelated()
+    best = repair._Incumbent.of(a, plan, P.lateness_eur, P.penalty_days())
+    ideal = repair._Ideal(a, P.lateness_eur)
+    crowd = repair._in_the_way(a, best, 0, np.random.default_rng(seed), ideal.of(0))
+    assert crowd.tolist() in ([0, 1], [1])  # S (and H itself), never U

@@ -66,7 +66,7 @@ def repack(
     `current` shipments among the candidates; None if the solver found nothing checked to
     fit."""
     started = time.monotonic()
-    candidates = set(current) | _cheapest_paths(a, lines, res, lateness_eur, Multipliers.zeros(a))
+    candidates = set(current) | cheapest_paths(a, lines, res, lateness_eur, Multipliers.zeros(a))
     if not candidates:
         return None
     for _ in range(PRICING_ROUNDS):
@@ -77,7 +77,7 @@ def repack(
         lam = _dual_prices(a, relaxed, budget)
         if lam is None:
             break
-        more = _cheapest_paths(a, lines, res, lateness_eur, lam) - candidates
+        more = cheapest_paths(a, lines, res, lateness_eur, lam) - candidates
         if not more:
             break
         candidates |= more
@@ -201,7 +201,7 @@ def _dual_prices(a: Arrays, c: _Columns, time_limit: float) -> Multipliers | Non
     return lam
 
 
-def _cheapest_paths(
+def cheapest_paths(
     a: Arrays, lines: IntArray, res: Residual, lateness_eur: float, lam: Multipliers
 ) -> set[tuple[int, tuple[LegIdx, ...]]]:
     """Per line, its cheapest path (cost + lateness, plus `lam`'s prices) arriving on each of

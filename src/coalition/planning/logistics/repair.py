@@ -52,7 +52,7 @@ from .lagrange import Multipliers
 from .model import FloatArray, IntArray, UnroutedReason
 from .network import Arrays
 from .primal import LegTable, Residual, Routing, leg_table, line_costs, route
-from .repack import repack
+from .repack import cheapest_paths, repack
 
 SEED_SIZES: tuple[int, ...] = (3, 5, 10, 20)
 RESOURCE_COUNTS: tuple[int, ...] = (1, 2, 4)
@@ -81,6 +81,7 @@ def rip_up(
     # lines whose units no path can carry pay their penalty whatever the plan does
     movable = has_path & (a.release < a.T)
     best = _Incumbent.of(a, routing, lateness_eur, penalty_days)
+    ideal = _Ideal(a, lateness_eur)
     kept = stalled = 0
     while stalled < patience and time.monotonic() < deadline:
         late = np.where(movable, best.late, 0.0)
@@ -88,7 +89,7 @@ def rip_up(
         if cand.size == 0:
             break
         exact = rng.random() < EXACT_SHARE
-        out = _neighbourhood(a, best, late, cand, movable, rng)
+        out = _neighbourhood(a, best, late, cand, movable, rng, ideal)
         step = _reroute(
             a, best, out, lam, has_path, lateness_eur, penalty_days, chunk, deadline, exact
         )
@@ -170,6 +171,7 @@ def _neighbourhood(
     cand: IntArray,
     movable: np.ndarray,
     rng: np.random.Generator,
+    ideal: _Ideal,
 ) -> np.ndarray:
     """Lines to take out: late lines drawn by lateness cost, and the lines in the way of the
     first of them."""
@@ -177,7 +179,7 @@ def _neighbourhood(
     seeds = rng.choice(cand, size=k, replace=False, p=late[cand] / late[cand].sum())
     out = np.zeros(a.origin.size, dtype=bool)
     out[seeds] = True
-    crowd = _in_the_way(a, best, int(seeds[0]), rng)
+    crowd = _in_the_way(a, best, int(seeds[0]), rng, ideal.of(int(seeds[0])))
     crowd = crowd[movable[crowd] & ~out[crowd]]
     if crowd.size:
         n = min(int(rng.choice(CROWD_SIZES)), crowd.size)
@@ -185,9 +187,45 @@ def _neighbourhood(
     return out
 
 
-def _in_the_way(a: Arrays, best: _Incumbent, line: int, rng: np.random.Generator) -> IntArray:
+class _Ideal:
+    """Per line (computed when first asked, then kept), the lanes and the nodes it loads or
+    unloads at on its cheapest paths through the empty network (`repack.cheapest_paths`):
+    where it would go if nothing else were routed."""
+
+    def __init__(self, a: Arrays, lateness_eur: float) -> None:
+        self.a = a
+        self.lateness_eur = lateness_eur
+        self.empty = Residual.full(a)
+        self.known: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def of(self, line: int) -> tuple[np.ndarray, np.ndarray]:
+        """(E,) lanes and (V,) nodes on the line's ideal paths, as masks."""
+        if line not in self.known:
+            a = self.a
+            lanes = np.zeros(a.E, dtype=bool)
+            nodes = np.zeros(a.V, dtype=bool)
+            found = cheapest_paths(
+                a, np.array([line]), self.empty, self.lateness_eur, Multipliers.zeros(a)
+            )
+            for _, legs in found:
+                for i, (e, _, _) in enumerate(legs):
+                    lanes[e] = True
+                    nodes[a.v[e]] = True
+                    nodes[a.u[e]] |= i == 0
+            self.known[line] = (lanes, nodes)
+        return self.known[line]
+
+
+def _in_the_way(
+    a: Arrays,
+    best: _Incumbent,
+    line: int,
+    rng: np.random.Generator,
+    ideal: tuple[np.ndarray, np.ndarray],
+) -> IntArray:
     """Lines whose shipments use a few of the node-days or lane-days too full for one unit of
-    `line` between its release and its needed-by day."""
+    `line` between its release and its needed-by day, on the lanes and nodes of its ideal
+    paths (`_Ideal`; anywhere if none of those is too full)."""
     first, last = int(a.release[line]), min(a.T - 1, int(a.needed[line]))
     if last < first:
         return np.zeros(0, dtype=np.int64)
@@ -197,6 +235,10 @@ def _in_the_way(a: Arrays, best: _Incumbent, line: int, rng: np.random.Generator
     lanes = a.available[:, first : last + 1] & (res.tonnes[:, first : last + 1] < m)
     if a.outsize[line]:
         lanes |= a.available[:, first : last + 1] & (res.outsize[:, first : last + 1] < 1.0)
+    on_lanes, on_nodes = ideal
+    if (lanes & on_lanes[:, None]).any() or (nodes & on_nodes[:, None]).any():
+        lanes &= on_lanes[:, None]
+        nodes &= on_nodes[:, None]
     node_days = np.argwhere(nodes)
     lane_days = np.argwhere(lanes)
     use_nodes = node_days.shape[0] > 0 and (lane_days.shape[0] == 0 or rng.random() < 0.5)
