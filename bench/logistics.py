@@ -204,7 +204,7 @@ def table(results: list[dict[str, Any]]) -> str:
         ("cost (EUR)", [_fmt(r["cost"]) for r in results]),
         ("objective = 1000·lateness + cost", [_fmt(r["objective"]) for r in results]),
         ("proven lower bound", [_fmt(r["bound"]) for r in results]),
-        ("gap", [f"{100 * r['gap']:.1f}%" for r in results]),
+        ("gap", [f"{100 * r['gap']:.2f}%" for r in results]),
         ("unrouted units", [str(r["unrouted_units"]) for r in results]),
         ("shortest paths, no capacity: objective", [_fmt(r["sp_objective"]) for r in results]),
         (
