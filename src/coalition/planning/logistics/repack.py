@@ -87,19 +87,7 @@ def repack(
         candidates |= more
     keys = sorted(candidates)
     c = _Columns.of(a, lines, keys, res, lateness_eur, penalty_days)
-    x = _solve(
-        c.n_paths,
-        c.n_lines,
-        c.line_pos,
-        c.rows,
-        c.cols,
-        c.vals,
-        c.caps,
-        c.unit_cost,
-        c.penalty,
-        c.qty,
-        max(time_limit - (time.monotonic() - started), 0.1 * time_limit),
-    )
+    x = _solve(c, max(time_limit - (time.monotonic() - started), 0.1 * time_limit))
     if x is None:
         return None
     units, left = x[: c.n_paths], x[c.n_paths :]
@@ -173,21 +161,7 @@ def _dual_prices(a: Arrays, c: _Columns, time_limit: float) -> Multipliers | Non
     its ≤ rows; None if the solver gave none): paths that are cheapest under them avoid the
     lane-days and hubs the candidates compete for."""
     h = quiet_highs(time_limit)
-    h.passModel(
-        _programme(
-            c.n_paths,
-            c.n_lines,
-            c.line_pos,
-            c.rows,
-            c.cols,
-            c.vals,
-            c.caps,
-            c.unit_cost,
-            c.penalty,
-            c.qty,
-            integral=False,
-        )
-    )
+    h.passModel(_programme(c, integral=False))
     h.run()
     y = np.asarray(h.getSolution().row_dual, dtype=np.float64)[: c.caps.size]
     if y.size != c.caps.size or not np.isfinite(y).all():
@@ -284,37 +258,24 @@ def _capacity_rows(
     return rows, paths, values, caps, row_keys.astype(np.int64)
 
 
-def _programme(
-    n_paths: int,
-    n_lines: int,
-    line_pos: IntArray,
-    rows: IntArray,
-    cols: IntArray,
-    vals: FloatArray,
-    caps: FloatArray,
-    unit_cost: FloatArray,
-    penalty: FloatArray,
-    qty: FloatArray,
-    *,
-    integral: bool,
-) -> highspy.HighsLp:
+def _programme(c: _Columns, *, integral: bool) -> highspy.HighsLp:
     """Columns are the paths' units then each line's unrouted units; rows are the capacities
     (≤) then each line's quantity (=)."""
-    m_cap = caps.size
-    all_rows = np.concatenate([rows, m_cap + line_pos, m_cap + np.arange(n_lines)])
-    all_cols = np.concatenate([cols, np.arange(n_paths), n_paths + np.arange(n_lines)])
-    all_vals = np.concatenate([vals, np.ones(n_paths), np.ones(n_lines)])
+    m_cap, n_paths, n_lines = c.caps.size, c.n_paths, c.n_lines
+    all_rows = np.concatenate([c.rows, m_cap + c.line_pos, m_cap + np.arange(n_lines)])
+    all_cols = np.concatenate([c.cols, np.arange(n_paths), n_paths + np.arange(n_lines)])
+    all_vals = np.concatenate([c.vals, np.ones(n_paths), np.ones(n_lines)])
     n = n_paths + n_lines
     order = np.lexsort((all_rows, all_cols))
     all_rows, all_cols, all_vals = all_rows[order], all_cols[order], all_vals[order]
     lp = highspy.HighsLp()
     lp.num_col_ = n
     lp.num_row_ = m_cap + n_lines
-    lp.col_cost_ = np.concatenate([unit_cost, penalty])
+    lp.col_cost_ = np.concatenate([c.unit_cost, c.penalty])
     lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.concatenate([qty[line_pos], qty])
-    lp.row_lower_ = np.concatenate([np.full(m_cap, -highspy.kHighsInf), qty])
-    lp.row_upper_ = np.concatenate([caps, qty])
+    lp.col_upper_ = np.concatenate([c.qty[c.line_pos], c.qty])
+    lp.row_lower_ = np.concatenate([np.full(m_cap, -highspy.kHighsInf), c.qty])
+    lp.row_upper_ = np.concatenate([c.caps, c.qty])
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = np.searchsorted(all_cols, np.arange(n + 1)).astype(np.int32)
     lp.a_matrix_.index_ = all_rows.astype(np.int32)
@@ -326,28 +287,13 @@ def _programme(
     return lp
 
 
-def _solve(
-    n_paths: int,
-    n_lines: int,
-    line_pos: IntArray,
-    rows: IntArray,
-    cols: IntArray,
-    vals: FloatArray,
-    caps: FloatArray,
-    unit_cost: FloatArray,
-    penalty: FloatArray,
-    qty: FloatArray,
-    time_limit: float,
-) -> FloatArray | None:
+def _solve(c: _Columns, time_limit: float) -> FloatArray | None:
     """The integer programme (`_programme`); rounded values, or None.
     No starting point is passed: given the current plan as one, HiGHS 1.16 reported a better
     objective than that of the column values it returned (which were the start's)."""
-    n = n_paths + n_lines
-    lp = _programme(
-        n_paths, n_lines, line_pos, rows, cols, vals, caps, unit_cost, penalty, qty, integral=True
-    )
+    n = c.n_paths + c.n_lines
     h = quiet_highs(time_limit)
-    h.passModel(lp)
+    h.passModel(_programme(c, integral=True))
     h.run()
     x = np.asarray(h.getSolution().col_value, dtype=np.float64)
     if x.size != n or not np.isfinite(x).all():
