@@ -5,12 +5,13 @@
 2. The flow bound (`bound.flow_bound`): one min-cost flow over the full daily network that
    keeps every lane and hub capacity, in a forked worker process while the plan is routed
    (stopped at the time limit if it has not finished).
-3. The plan (`primal.route`): priority-ordered routing on residual capacities, a portfolio of
-   orders while it fits in `PASS_SHARE` of the time limit, then rip-up and re-route
-   (`repair.rip_up`, a large-neighbourhood search) with the time left; once the flow bound
-   has finished, a second search with another seed on the other core (`_improve`).
-4. The cut bound (`cuts.cut_bound`): L(0) plus what the lanes and hubs that some lines
+3. The cut bound (`cuts.cut_bound`): L(0) plus what the lanes and hubs that some lines
    cannot get around force those lines to leave unrouted or deliver late.
+4. The plan (`primal.route`): priority-ordered routing on residual capacities (the units the
+   cut bound's LP leaves out routed after all others), a portfolio of orders while it fits in
+   `PASS_SHARE` of the time limit, then rip-up and re-route (`repair.rip_up`, a
+   large-neighbourhood search) with the time left; once the flow bound has finished, a second
+   search with another seed on the other core (`_improve`).
 5. The bound reported is the largest of the three; the plan is checked by `verify.verify`
    (independent of all of the above) before its status is set: a broken rule makes it an error.
 """
