@@ -14,7 +14,8 @@ that a run is repeatable up to the time limit:
   first route, taken on trees computed before other lines filled them, missed;
 * *the lines in a late line's way*: for the first of them, a few of the node-days whose
   handling, or lane-days whose room, is too small for one of its units between its release and
-  its needed-by day (the resources that made it late), and up to n of the lines whose
+  its needed-by day (the resources that made it late), on the lanes and hubs of its own
+  cheapest routes through the empty network (`_Ideal`), and up to n of the lines whose
   shipments use them (n from `CROWD_SIZES`). Placed again together, the late line takes its
   place and those with days to spare move to later days or other lanes.
 
