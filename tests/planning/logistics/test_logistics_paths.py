@@ -10,19 +10,16 @@ import pytest
 from lx_support import random_case
 
 from coalition.planning.logistics.lagrange import Multipliers, forward_rows, make_rows, prices
-from coalition.planning.logistics.network import build_arrays, lateness_table
-from coalition.planning.logistics.paths import Targets
+from coalition.planning.logistics.network import build_arrays
+from coalition.planning.logistics.paths import Targets, arrival_values
 
 LATENESS_EUR = 100.0
 T = 12
 
 
 def _best_days(a, tree, lines, rows, k):
-    row = rows.line_row[lines]
-    val = a.mass[lines, None] * tree.arr[:, row, a.dest[lines]].T + (
-        LATENESS_EUR * a.priority[lines, None] * lateness_table(a, lines)
-    )
-    return np.sort(val, axis=1)[:, :k]
+    values = arrival_values(a, tree, rows.line_row[lines], lines, LATENESS_EUR)
+    return np.sort(values, axis=1)[:, :k]
 
 
 def _trees(seed, k):
@@ -33,14 +30,7 @@ def _trees(seed, k):
     pt, po = prices(a, Multipliers.zeros(a))
     ids = np.arange(rows.size)
     full = forward_rows(a, rows, ids, pt, po)
-    targets = Targets(
-        row=rows.line_row[live],
-        dest=a.dest[live],
-        mass=a.mass[live],
-        late_price=LATENESS_EUR * a.priority[live],
-        needed=a.needed[live],
-        best=k,
-    )
+    targets = Targets.of(a, live, rows.line_row[live], LATENESS_EUR, best=k)
     early = forward_rows(a, rows, ids, pt, po, targets=targets)
     return a, rows, live, full, early
 

@@ -263,9 +263,9 @@ class _Rows:
     def solve(self, cost: FloatArray, time_limit: float) -> tuple[float, str, FloatArray]:
         """The bound (see `dual_value`), the solver's status and its x clipped to [0, 1]
         (zeros where it returned none: x only orders the plan, it proves nothing)."""
-        none = np.zeros(self.n)
+        no_shares = np.zeros(self.n)
         if not self.rhs:
-            return 0.0, "no overloaded cut", none
+            return 0.0, "no overloaded cut", no_shares
         m = len(self.rhs)
         row = np.repeat(np.arange(m), [c.size for c in self.cols])
         col = np.concatenate(self.cols)
@@ -295,7 +295,7 @@ class _Rows:
         solution = h.getSolution()
         y = np.asarray(solution.row_dual, dtype=np.float64)
         x = np.asarray(solution.col_value, dtype=np.float64)
-        shares = np.clip(x, 0.0, 1.0) if x.size == self.n and np.isfinite(x).all() else none
+        shares = np.clip(x, 0.0, 1.0) if x.size == self.n and np.isfinite(x).all() else no_shares
         if y.size != m or not np.isfinite(y).all():
             return 0.0, status, shares
         return dual_value(rhs, row, col, val, cost, y), status, shares

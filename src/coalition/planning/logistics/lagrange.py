@@ -32,8 +32,8 @@ import numpy as np
 import numpy.typing as npt
 
 from .model import FloatArray, IntArray
-from .network import Arrays, lateness_table, unrouted_penalty
-from .paths import Tree, Usage, forward, push_back
+from .network import Arrays, unrouted_penalty
+from .paths import Tree, Usage, arrival_values, forward, push_back
 
 
 @dataclass(frozen=True)
@@ -210,10 +210,7 @@ def evaluate(
         if sel.size:
             local = rows.line_row[sel] - lo
             per_t = tree.arr[:, local, a.dest[sel]].T
-            with np.errstate(invalid="ignore"):
-                val = a.mass[sel, None] * per_t + (
-                    lateness_eur * a.priority[sel, None] * lateness_table(a, sel)
-                )
+            val = arrival_values(a, tree, local, sel, lateness_eur)
             k = np.argmin(val, axis=1)
             best = val[np.arange(sel.size), k]
             has_path[sel] = np.isfinite(best)

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .model import FloatArray, IntArray
-from .network import Arrays
+from .network import Arrays, lateness_table
 
 SOURCE = -2
 _EPS = 1e-9
@@ -43,6 +43,35 @@ class Targets:
     late_price: FloatArray  # EUR per day late (per unit)
     needed: IntArray
     best: int = 1
+
+    @classmethod
+    def of(
+        cls, a: Arrays, lines: IntArray, local: IntArray, lateness_eur: float, best: int = 1
+    ) -> Targets:
+        """`lines`, each for its destination from its row `local` of the programme, priced as
+        in `arrival_values`."""
+        return cls(
+            row=local,
+            dest=a.dest[lines],
+            mass=a.mass[lines],
+            late_price=lateness_eur * a.priority[lines],
+            needed=a.needed[lines],
+            best=best,
+        )
+
+
+def arrival_values(
+    a: Arrays, tree: Tree, local: IntArray, lines: IntArray, lateness_eur: float
+) -> FloatArray:
+    """(len(lines), T) what one unit of each line costs arriving at its destination on each day
+    by the tree of its row `local`: mass · price per tonne + lateness_eur · priority · days
+    late; +inf where it cannot arrive that day."""
+    with np.errstate(invalid="ignore"):
+        val: FloatArray = a.mass[lines, None] * tree.arr[:, local, a.dest[lines]].T + (
+            lateness_eur * a.priority[lines, None] * lateness_table(a, lines)
+        )
+    val[~np.isfinite(val)] = np.inf
+    return val
 
 
 @dataclass

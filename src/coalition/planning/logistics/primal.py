@@ -24,8 +24,8 @@ import numpy as np
 
 from .lagrange import Multipliers, Rows, forward_rows, make_rows, prices
 from .model import FloatArray, IntArray, UnroutedReason
-from .network import Arrays, lateness_table
-from .paths import Targets, Tree, read_path
+from .network import Arrays
+from .paths import Targets, Tree, arrival_values, read_path
 
 _EPS = 1e-9
 # Lines that got nothing are routed in rows of unit-mass classes this many per factor 2
@@ -234,13 +234,7 @@ def route(
                 # one path per line: the programme may stop once no later day can win
                 targets = None
                 if k_paths == 1:
-                    targets = Targets(
-                        row=local_of[rows.line_row[sel]],
-                        dest=a.dest[sel],
-                        mass=a.mass[sel],
-                        late_price=lateness_eur * a.priority[sel],
-                        needed=a.needed[sel],
-                    )
+                    targets = Targets.of(a, sel, local_of[rows.line_row[sel]], lateness_eur)
                 tree = forward_rows(
                     a,
                     rows,
@@ -255,11 +249,7 @@ def route(
                 )
                 if sel.size:
                     local = local_of[rows.line_row[sel]]
-                    with np.errstate(invalid="ignore"):
-                        val = a.mass[sel, None] * tree.arr[:, local, a.dest[sel]].T + (
-                            lateness_eur * a.priority[sel, None] * lateness_table(a, sel)
-                        )
-                    val[~np.isfinite(val)] = np.inf
+                    val = arrival_values(a, tree, local, sel, lateness_eur)
                     if k_paths == 1:
                         k = np.argmin(val, axis=1)[:, None]
                     else:

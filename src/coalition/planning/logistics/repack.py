@@ -32,8 +32,8 @@ import numpy as np
 from ..quiet_highs import quiet_highs
 from .lagrange import Multipliers, forward_rows, make_rows, prices
 from .model import FloatArray, IntArray, UnroutedReason
-from .network import Arrays, lateness_table, unrouted_penalty
-from .paths import Targets, read_path
+from .network import Arrays, unrouted_penalty
+from .paths import Targets, arrival_values, read_path
 from .primal import (
     LegIdx,
     LegTable,
@@ -199,21 +199,10 @@ def cheapest_paths(
         room_o=res.outsize,
         room_origin=res.handled,
         dtype=np.float32,
-        targets=Targets(
-            row=rows.line_row[live],
-            dest=a.dest[live],
-            mass=a.mass[live],
-            late_price=lateness_eur * a.priority[live],
-            needed=a.needed[live],
-            best=DAYS_PER_LINE,
-        ),
+        targets=Targets.of(a, live, rows.line_row[live], lateness_eur, best=DAYS_PER_LINE),
     )
     row = rows.line_row[live]
-    with np.errstate(invalid="ignore"):
-        val = a.mass[live, None] * tree.arr[:, row, a.dest[live]].T + (
-            lateness_eur * a.priority[live, None] * lateness_table(a, live)
-        )
-    val[~np.isfinite(val)] = np.inf
+    val = arrival_values(a, tree, row, live, lateness_eur)
     best = np.argsort(val, axis=1, kind="stable")[:, :DAYS_PER_LINE]
     found: set[tuple[int, tuple[LegIdx, ...]]] = set()
     for i, ln in enumerate(live):
