@@ -1,5 +1,6 @@
 """The second rip-up search on the other core (`solve._improve`): it runs only once the flow
-bound's process has finished, and the better of the two plans is kept."""
+bound's process has finished — checked before every step of the first search, and started
+from that search's incumbent then — and the better of the two plans is kept."""
 
 from __future__ import annotations
 
@@ -47,9 +48,16 @@ def _finished_job():
     return job
 
 
+def _sends_later(send):
+    time.sleep(0.5)
+    _sends(send)
+
+
 def _run(a, has_path, bound_job, by_seed):
-    def search(*args):
-        return by_seed[args[-1]]
+    def search(a, routing, lam, has_path, le, pen, chunk, stop, seed, each_step=None):
+        if each_step is not None:
+            each_step(routing)  # the first step: the fork happens here if the bound is done
+        return by_seed[seed]
 
     with mock.patch.object(solve_module, "_search", search):
         return solve_module._improve(
@@ -81,3 +89,34 @@ def test_no_second_search_while_the_bound_still_runs_or_was_computed_inline():
     inline = solve_module.FlowBound(0.0, "optimal", 0, 0)
     kept = _run(a, has_path, inline, {0: greedy, 1: h_first})
     assert solve_module._value(a, kept, P) == pytest.approx(120.0)
+
+
+def test_the_second_search_starts_when_the_bound_finishes_during_the_first():
+    a, has_path, greedy, h_first = _case()
+    job = solve_module._fork(_sends_later, ())
+    forked = []
+    real_fork = solve_module._fork
+
+    def fork(target, args):
+        forked.append(args[1])  # the plan the second search starts from
+        return real_fork(target, args)
+
+    def search(a, routing, lam, has_path, le, pen, chunk, stop, seed, each_step=None):
+        if each_step is None:
+            return routing  # the second search: returns the plan it started from
+        each_step(greedy)  # the bound is still running: nothing is forked
+        assert forked == []
+        assert job[1].poll(10)
+        each_step(h_first)  # a later step, the incumbent improved: forked from it
+        each_step(greedy)  # and only once
+        return greedy
+
+    with (
+        mock.patch.object(solve_module, "_search", search),
+        mock.patch.object(solve_module, "_fork", fork),
+    ):
+        kept = solve_module._improve(
+            a, greedy, Multipliers.zeros(a), has_path, P, time.monotonic() + 10, job
+        )
+    assert forked == [h_first]
+    assert solve_module._value(a, kept, P) == pytest.approx(20.0)

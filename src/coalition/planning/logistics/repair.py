@@ -45,6 +45,7 @@ that did not improve.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -76,8 +77,10 @@ def rip_up(
     deadline: float,
     seed: int = 0,
     patience: int = PATIENCE,
+    each_step: Callable[[Routing], None] | None = None,
 ) -> tuple[Routing, int]:
-    """The best routing found and the number of steps kept (see the module docstring)."""
+    """The best routing found and the number of steps kept (see the module docstring).
+    `each_step`, if given, is shown the incumbent before every step."""
     rng = np.random.default_rng(seed)
     # lines whose units no path can carry pay their penalty whatever the plan does
     movable = has_path & (a.release < a.T)
@@ -85,6 +88,8 @@ def rip_up(
     ideal = _Ideal(a, lateness_eur)
     kept = stalled = 0
     while stalled < patience and time.monotonic() < deadline:
+        if each_step is not None:
+            each_step(best.routing)
         late = np.where(movable, best.late, 0.0)
         cand = np.flatnonzero(late > 0)
         if cand.size == 0:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -141,22 +141,36 @@ def _improve(
     deadline: float,
     bound_job: _Job,
 ) -> Routing:
-    """The rip-up (`repair.rip_up`) with the time left. When the flow bound has finished,
-    the other core runs a second search from the same plan with another seed, in a forked
-    process, and the better plan is kept: on bench M the search's luck varies by about
-    ±0.15 M EUR between seeds. Instances small enough for the bound to be computed inline
-    get the one search (a fork costs more than it would find)."""
+    """The rip-up (`repair.rip_up`) with the time left. As soon as the flow bound has
+    finished (checked before every step), the other core runs a second search with another
+    seed, from the first search's incumbent at that moment, in a forked process, and the
+    better plan is kept: on bench M the search's luck varies by about ±0.15 M EUR between
+    seeds. Checked only once, when the passes ended, the bound was at times still running on
+    bench M (3.5 s alone, more beside the passes), and the second core then idled for the
+    whole search. No second search starts in the last `LATE_FORK_SHARE` of the limit, nor on
+    instances small enough for the bound to be computed inline (a fork costs more than it
+    would find)."""
     stop = deadline - 0.05 * p.time_limit_s
-    args = (a, routing, lam, has_path, p.lateness_eur, p.penalty_days(), p.rows_per_chunk, stop)
-    other = None
-    if not isinstance(bound_job, FlowBound) and _done(bound_job):  # small ones: no fork
-        other = _fork(_search_worker, (*args, 1))
-    best = _search(*args, 0)
-    if other is not None:
-        theirs = _collect(other, deadline)
+    args = (lam, has_path, p.lateness_eur, p.penalty_days(), p.rows_per_chunk, stop)
+    last_fork = stop - LATE_FORK_SHARE * p.time_limit_s
+    other: list[tuple[Any, Any]] = []
+
+    def start_other(current: Routing) -> None:
+        if not other and time.monotonic() < last_fork and _done(bound_job):
+            other.append(_fork(_search_worker, (a, current, *args, 1)))
+
+    forks = not isinstance(bound_job, FlowBound)
+    best = _search(a, routing, *args, 0, start_other if forks else None)
+    if other:
+        theirs = _collect(other[0], deadline)
         if isinstance(theirs, Routing) and _value(a, theirs, p) < _value(a, best, p):
             best = theirs
     return best
+
+
+# No second search is forked once less than this share of the time limit is left before the
+# search's stop.
+LATE_FORK_SHARE = 0.1
 
 
 def _search(
@@ -169,6 +183,7 @@ def _search(
     chunk: int,
     stop: float,
     seed: int,
+    each_step: Callable[[Routing], None] | None = None,
 ) -> Routing:
     found, _ = rip_up(
         a,
@@ -180,6 +195,7 @@ def _search(
         chunk=chunk,
         deadline=stop,
         seed=seed,
+        each_step=each_step,
     )
     return found
 
