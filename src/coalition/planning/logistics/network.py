@@ -31,6 +31,9 @@ class DayGroups:
     counts: IntArray
     head: IntArray
     arrival: IntArray
+    # per rank k within a group (0 = first): the groups of more than k lanes and the position
+    # of each one's k-th lane (see `paths.group_min`)
+    by_rank: tuple[tuple[IntArray, IntArray], ...]
 
 
 @dataclass(frozen=True)
@@ -140,6 +143,7 @@ def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Array
                 counts=counts.astype(np.int64),
                 head=v[sel[starts]] if sel.size else starts,
                 arrival=(t + tau[sel[starts]]) if sel.size else starts,
+                by_rank=_by_rank(starts.astype(np.int64), counts.astype(np.int64)),
             )
         )
 
@@ -172,6 +176,14 @@ def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Array
         priority=np.array([ln.priority for ln in lines], dtype=np.float64),
         b=priced_outsize_factor(mass, outsize) if mass.size else mass,
     )
+
+
+def _by_rank(starts: IntArray, counts: IntArray) -> tuple[tuple[IntArray, IntArray], ...]:
+    ranks = []
+    for k in range(int(counts.max()) if counts.size else 0):
+        groups = np.flatnonzero(counts > k)
+        ranks.append((groups, starts[groups] + k))
+    return tuple(ranks)
 
 
 def unrouted_days(a: Arrays, penalty_days: int) -> IntArray:
