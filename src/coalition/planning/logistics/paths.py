@@ -8,8 +8,8 @@ acyclic in time and a forward dynamic programme over days is exact:
     arr[s, w, t+τ_e] = min over lanes e = (v → w) of at[s, v, t] + C[e, t] + b_s·M[e, t]
 
 with C the price per tonne of a departure on lane e on day t and M the price per outsize item.
-Each day is a handful of numpy operations over rows × lanes (`np.minimum.reduceat` over lanes
-grouped by landing node and day), never a Python loop over arcs or rows.
+Each day is a handful of numpy operations over rows × lanes (the least over the lanes grouped
+by landing node and day, `group_min`), never a Python loop over arcs or rows.
 
 The programme keeps, for each (row, node, day), the lane it arrived by (`pred`, −2 at the
 source) and the day the goods present there arrived (`last`), so a path is read back leg by
