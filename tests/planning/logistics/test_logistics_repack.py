@@ -128,7 +128,7 @@ def test_a_solver_answer_that_does_not_fit_is_refused(quantity, answer):
     a = build_arrays(one_lane(), lines, P.horizon_days)
     routing, has_path = _greedy(a)
 
-    def on_the_first_path(columns, _time_limit):
+    def on_the_first_path(columns, _time_limit, cutoff):
         x = np.zeros(columns.n_paths + columns.n_lines)
         x[0] = answer
         return x

@@ -87,7 +87,12 @@ def repack(
         candidates |= more
     keys = sorted(candidates)
     c = _Columns.of(a, lines, keys, res, lateness_eur, penalty_days)
-    x = _solve(c, max(time_limit - (time.monotonic() - started), 0.1 * time_limit))
+    now = np.array([current.get(k, 0) for k in keys], dtype=np.float64)
+    x = _solve(
+        c,
+        max(time_limit - (time.monotonic() - started), 0.1 * time_limit),
+        cutoff=c.value(now),
+    )
     if x is None:
         return None
     units, left = x[: c.n_paths], x[c.n_paths :]
@@ -154,6 +159,12 @@ class _Columns:
             qty=a.qty[lines].astype(np.float64),
             penalty=unrouted_penalty(a, lateness_eur, penalty_days)[lines],
         )
+
+
+    def value(self, units: FloatArray) -> float:
+        """The objective of placing `units` per path, the rest of each line unrouted."""
+        left = self.qty - np.bincount(self.line_pos, weights=units, minlength=self.n_lines)
+        return float(self.unit_cost @ units + self.penalty @ left)
 
 
 def _dual_prices(a: Arrays, c: _Columns, time_limit: float) -> Multipliers | None:
@@ -276,14 +287,23 @@ def _programme(c: _Columns, *, integral: bool) -> highspy.HighsLp:
     return lp
 
 
-def _solve(c: _Columns, time_limit: float) -> FloatArray | None:
+def _solve(c: _Columns, time_limit: float, cutoff: float) -> FloatArray | None:
     """The integer programme (`_programme`); rounded values, or None.
-    No starting point is passed: given the current plan as one, HiGHS 1.16 reported a better
-    objective than that of the column values it returned (which were the start's)."""
+
+    `cutoff` is the current placement's objective: HiGHS may drop every branch that cannot
+    beat it (`objective_bound`), since a step is kept only if it is no worse. On 31
+    programmes captured from a bench-M search, 1 s each: 3.15–3.19 M EUR gained against
+    2.40–3.22 M without (the time-limited large ones find better points). If nothing better
+    exists HiGHS returns the current placement or no solution; then None. No starting point
+    is passed: given the current plan as one, HiGHS 1.16 reported a better objective than
+    that of the column values it returned (which were the start's)."""
     n = c.n_paths + c.n_lines
     h = quiet_highs(time_limit)
+    h.setOptionValue("objective_bound", cutoff + 1e-6 * max(1.0, abs(cutoff)))
     h.passModel(_programme(c, integral=True))
     h.run()
+    if h.getInfo().primal_solution_status != highspy.SolutionStatus.kSolutionStatusFeasible:
+        return None
     x = np.asarray(h.getSolution().col_value, dtype=np.float64)
     if x.size != n or not np.isfinite(x).all():
         return None
