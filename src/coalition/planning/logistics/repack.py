@@ -160,7 +160,6 @@ class _Columns:
             penalty=unrouted_penalty(a, lateness_eur, penalty_days)[lines],
         )
 
-
     def value(self, units: FloatArray) -> float:
         """The objective of placing `units` per path, the rest of each line unrouted."""
         left = self.qty - np.bincount(self.line_pos, weights=units, minlength=self.n_lines)
