@@ -293,9 +293,9 @@ def _solve(c: _Columns, time_limit: float, cutoff: float) -> FloatArray | None:
     beat it (`objective_bound`), since a step is kept only if it is no worse. On 31
     programmes captured from a bench-M search, 1 s each: 3.15–3.19 M EUR gained against
     2.40–3.22 M without (the time-limited large ones find better points). If nothing better
-    exists HiGHS returns the current placement or no solution; then None. No starting point
-    is passed: given the current plan as one, HiGHS 1.16 reported a better objective than
-    that of the column values it returned (which were the start's)."""
+    exists HiGHS returns the current placement (a step that changes nothing) or no solution
+    (None). No starting point is passed: given the current plan as one, HiGHS 1.16 reported
+    a better objective than that of the column values it returned (which were the start's)."""
     n = c.n_paths + c.n_lines
     h = quiet_highs(time_limit)
     h.setOptionValue("objective_bound", cutoff + 1e-6 * max(1.0, abs(cutoff)))
