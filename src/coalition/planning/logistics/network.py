@@ -23,12 +23,11 @@ OUTSIZE_GRID_PER_OCTAVE = 4
 
 @dataclass(frozen=True)
 class DayGroups:
-    """Lanes that may depart on a day (arrival within the horizon), sorted by (head, transit);
-    `starts` opens each group of lanes that land on the same (node, day)."""
+    """Lanes that may depart on a day (arrival within the horizon), sorted by (head, transit)
+    so that the lanes landing on the same (node, day) form a group; per group its node
+    (`head`) and day (`arrival`)."""
 
     lanes: IntArray
-    starts: IntArray
-    counts: IntArray
     head: IntArray
     arrival: IntArray
     # per rank k within a group (0 = first): the groups of more than k lanes and the position
@@ -139,8 +138,6 @@ def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Array
         groups.append(
             DayGroups(
                 lanes=sel.astype(np.int64),
-                starts=starts.astype(np.int64),
-                counts=counts.astype(np.int64),
                 head=v[sel[starts]] if sel.size else starts,
                 arrival=(t + tau[sel[starts]]) if sel.size else starts,
                 by_rank=_by_rank(starts.astype(np.int64), counts.astype(np.int64)),

@@ -144,8 +144,7 @@ def forward(
         at_last[better] = t
         last[t] = at_last
         g = a.groups[t]
-        n = g.lanes.size
-        if n == 0:
+        if g.lanes.size == 0:
             continue
         cand = at[:, a.u[g.lanes]]
         cand += price_t[g.lanes, t][None, :]
