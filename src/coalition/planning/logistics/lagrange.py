@@ -209,7 +209,7 @@ def evaluate(
         sel = routed_lines[(row_of >= lo) & (row_of < hi)]
         if sel.size:
             local = rows.line_row[sel] - lo
-            per_t = tree.arr[:, local, a.dest[sel]].T
+            per_t = tree.arr[:, a.dest[sel], local].T
             val = arrival_values(a, tree, local, sel, lateness_eur)
             k = np.argmin(val, axis=1)
             best = val[np.arange(sel.size), k]
@@ -223,7 +223,7 @@ def evaluate(
             t_sel = sel[take]
             np.add.at(
                 demand,
-                (k[take], local[take], a.dest[t_sel]),
+                (k[take], a.dest[t_sel], local[take]),
                 a.qty[t_sel] * a.mass[t_sel],
             )
             push_back(a, tree, rows.b[ids], rows.origin[ids], demand, usage)

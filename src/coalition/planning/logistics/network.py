@@ -23,16 +23,17 @@ OUTSIZE_GRID_PER_OCTAVE = 4
 
 @dataclass(frozen=True)
 class DayGroups:
-    """Lanes that may depart on a day (arrival within the horizon), sorted by (head, transit)
-    so that the lanes landing on the same (node, day) form a group; per group its node
-    (`head`) and day (`arrival`)."""
+    """Lanes that may depart on a day (arrival within the horizon); those landing on the same
+    (node, day) form a group, with its node (`head`) and day (`arrival`). Groups are in order
+    of decreasing size and the lanes *rank by rank* (`rank_major`): first every group's first
+    lane (by transit days, then lane), then the second lane of each group that has one, and so
+    on — so that `paths.group_min` takes each rank's minimum over slices, not gathers."""
 
     lanes: IntArray
     head: IntArray
     arrival: IntArray
-    # per rank k within a group (0 = first): the groups of more than k lanes and the position
-    # of each one's k-th lane (see `paths.group_min`)
-    by_rank: tuple[tuple[IntArray, IntArray], ...]
+    rank_sizes: tuple[int, ...]  # groups with more than k lanes, per rank k (0 = every group)
+    rank_start: IntArray  # where rank k's lanes start in `lanes`
 
 
 @dataclass(frozen=True)
@@ -134,13 +135,16 @@ def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Array
             starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
         else:
             starts = np.zeros(0, dtype=np.int64)
-        counts = np.diff(np.r_[starts, sel.size])
+        counts = np.diff(np.r_[starts, sel.size]).astype(np.int64)
+        by_size, positions, sizes = rank_major(starts.astype(np.int64), counts)
+        firsts = sel[starts]
         groups.append(
             DayGroups(
-                lanes=sel.astype(np.int64),
-                head=v[sel[starts]] if sel.size else starts,
-                arrival=(t + tau[sel[starts]]) if sel.size else starts,
-                by_rank=_by_rank(starts.astype(np.int64), counts.astype(np.int64)),
+                lanes=sel[positions].astype(np.int64),
+                head=v[firsts][by_size],
+                arrival=(t + tau[firsts])[by_size],
+                rank_sizes=sizes,
+                rank_start=np.cumsum((0, *sizes[:-1])).astype(np.int64),
             )
         )
 
@@ -175,12 +179,17 @@ def build_arrays(network: Network, lines: Sequence[Line], horizon: int) -> Array
     )
 
 
-def _by_rank(starts: IntArray, counts: IntArray) -> tuple[tuple[IntArray, IntArray], ...]:
-    ranks = []
-    for k in range(int(counts.max()) if counts.size else 0):
-        groups = np.flatnonzero(counts > k)
-        ranks.append((groups, starts[groups] + k))
-    return tuple(ranks)
+def rank_major(starts: IntArray, counts: IntArray) -> tuple[IntArray, IntArray, tuple[int, ...]]:
+    """For groups of lanes at `starts` with `counts` lanes each (lanes sorted by group): the
+    groups in order of decreasing size (stable), and the positions of their lanes rank by
+    rank — every group's first lane, then the second lane of each group that has one, … —
+    with the number of groups in each rank (a prefix of the groups so ordered)."""
+    order = np.argsort(-counts, kind="stable")
+    sizes = tuple(int((counts > k).sum()) for k in range(int(counts.max()) if counts.size else 0))
+    positions = np.concatenate(
+        [starts[order[:n]] + k for k, n in enumerate(sizes)] or [np.zeros(0, dtype=np.int64)]
+    )
+    return order, positions, sizes
 
 
 def unrouted_days(a: Arrays, penalty_days: int) -> IntArray:
