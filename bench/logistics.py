@@ -1,4 +1,4 @@
-"""Logistics planner benchmark: `.venv/bin/python bench/logistics.py [--sizes M,L] [--quick]`.
+"""Logistics planner benchmark: `.venv/bin/python bench/logistics.py [--sizes M,L,L30] [--quick]`.
 
 For each size (seeded instances from bench/logistics_instances.py), in a fresh child process so
 that peak memory belongs to that size: `plan_routes` under its time limit (plan time, peak
@@ -13,6 +13,8 @@ baselines:
 * networkx `network_simplex` on the single-destination slice of the first destination,
   against OR-Tools on the same graph (time and optimum);
 * on M, a one-hub what-if: the busiest hub closed for ten days, re-planned with `whatif`.
+
+"L30" is L's instance under a 30 s limit, the plan alone (its baselines are L's).
 
 `--quick` runs the per-destination baseline for at most 20 s.
 """
@@ -42,7 +44,9 @@ from coalition.planning.logistics.lagrange import Multipliers, evaluate, make_ro
 from coalition.planning.logistics.network import build_arrays
 from logistics_instances import SIZES, generate
 
-TIME_LIMIT = {"S": 10.0, "M": 30.0, "L": 120.0}
+TIME_LIMIT = {"S": 10.0, "M": 30.0, "L": 120.0, "L30": 30.0}
+# runs of another size's instance under their own limit, without the baselines
+INSTANCE_OF = {"L30": "L"}
 PER_DEST_CAP = {"S": 30.0, "M": 120.0, "L": 150.0}
 
 
@@ -51,7 +55,7 @@ def _rss_mib() -> float:
 
 
 def run_size(name: str, quick: bool) -> dict[str, Any]:
-    size = SIZES[name]
+    size = SIZES[INSTANCE_OF.get(name, name)]
     network, lines = generate(size)
     p = Parameters(horizon_days=size.days, time_limit_s=TIME_LIMIT[name])
     out: dict[str, Any] = {
@@ -78,6 +82,9 @@ def run_size(name: str, quick: bool) -> dict[str, Any]:
         "notes": list(plan.notes),
         "problems": list(plan.problems[:3]),
     }
+    if name in INSTANCE_OF:
+        out["loadavg_end"] = os.getloadavg()
+        return out
     a = build_arrays(network, lines, size.days)
 
     # baseline 1: every line on its own shortest path, capacity ignored
@@ -189,6 +196,17 @@ def _fmt(x: Any, spec: str = ",.0f") -> str:
     return "—" if x is None else format(x, spec)
 
 
+def _cells(results: list[dict[str, Any]], cell: Any) -> list[str]:
+    """`cell(r)` per result, "—" where a result has no such figure (a plan-only run)."""
+    out = []
+    for r in results:
+        try:
+            out.append(cell(r))
+        except (KeyError, TypeError):
+            out.append("—")
+    return out
+
+
 def table(results: list[dict[str, Any]]) -> str:
     cols = [r["size"] for r in results]
     rows: list[tuple[str, list[str]]] = [
@@ -206,23 +224,23 @@ def table(results: list[dict[str, Any]]) -> str:
         ("proven lower bound", [_fmt(r["bound"]) for r in results]),
         ("gap", [f"{100 * r['gap']:.2f}%" for r in results]),
         ("unrouted units", [str(r["unrouted_units"]) for r in results]),
-        ("shortest paths, no capacity: objective", [_fmt(r["sp_objective"]) for r in results]),
+        (
+            "shortest paths, no capacity: objective",
+            _cells(results, lambda r: _fmt(r["sp_objective"])),
+        ),
         (
             "… lane-days / node-days overloaded",
-            [f"{r['sp_lane_days_over']:,} / {r['sp_node_days_over']:,}" for r in results],
+            _cells(results, lambda r: f"{r['sp_lane_days_over']:,} / {r['sp_node_days_over']:,}"),
         ),
-        ("… worst lane overload", [f"{r['sp_max_ratio']:.1f}×" for r in results]),
+        ("… worst lane overload", _cells(results, lambda r: f"{r['sp_max_ratio']:.1f}×")),
         (
             "OR-Tools flow per destination: done [s]",
-            [f"{r['pd_done']}/{r['pd_dests']} [{r['pd_s']:.0f}]" for r in results],
+            _cells(results, lambda r: f"{r['pd_done']}/{r['pd_dests']} [{r['pd_s']:.0f}]"),
         ),
-        ("… objective (all destinations)", [_fmt(r["pd_objective"]) for r in results]),
+        ("… objective (all destinations)", _cells(results, lambda r: _fmt(r["pd_objective"]))),
         (
             "… seconds per destination",
-            [
-                f"{r['pd_each'][0]:.1f}–{r['pd_each'][1]:.1f}" if r["pd_each"] else "—"
-                for r in results
-            ],
+            _cells(results, lambda r: f"{r['pd_each'][0]:.1f}–{r['pd_each'][1]:.1f}"),
         ),
         ("one-destination slice: arcs", [_fmt(r.get("slice_arcs")) for r in results]),
         (
@@ -271,7 +289,7 @@ def table(results: list[dict[str, Any]]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", default="M,L")
+    ap.add_argument("--sizes", default="M,L,L30")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     args = ap.parse_args()
