@@ -52,8 +52,8 @@ test: install-dev lint browser report-tools
 		$(BIN)/pytest -n 2; \
 	fi
 
-# The logistics bench runs M, L and L under 30 s (about 10 minutes on 2 cores); the training bench its
-# issue's default size under a 30 s limit.
+# The logistics bench runs M, L and L under 30 s (about 10 minutes on 2 cores); the training
+# bench its issue's default size under a 30 s limit.
 bench: install-dev
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/allocation.py

@@ -52,6 +52,8 @@ PRICING_ROUNDS = 2
 # more steps in the time; bench M, whole runs: 1 → 21.23–21.27 M (four runs, mean 21.246 M),
 # 0.5 → 21.27–21.28 M, 2 → 21.32 M, 4 (the routing's) → 21.25–21.31 M (mean 21.282 M).
 CANDIDATE_CLASSES_PER_OCTAVE = 1
+# a queue step's shifts of every current path (`shifted_paths`), in days
+SHIFTS: tuple[int, ...] = (1, 2)
 _TOL = 1e-6
 
 
@@ -65,15 +67,27 @@ def repack(
     lateness_eur: float,
     penalty_days: int,
     time_limit: float,
+    fresh: IntArray | None = None,
 ) -> Routing | None:
     """`lines` (sorted) placed again on `res` (the capacity the other lines leave), their
     `current` shipments among the candidates; None if the solver found nothing checked to
-    fit."""
+    fit. With `fresh`, the other candidates are every current path shifted by `SHIFTS` days
+    and the cheapest paths of the `fresh` lines only, without pricing rounds (a queue step
+    takes out a hundred lines: their own cheapest paths would make the programme too large
+    for its second)."""
     started = time.monotonic()
-    candidates = set(current) | cheapest_paths(a, lines, res, lateness_eur, Multipliers.zeros(a))
+    if fresh is not None:
+        candidates = set(current) | shifted_paths(a, current, SHIFTS)
+        candidates |= cheapest_paths(a, fresh, res, lateness_eur, Multipliers.zeros(a))
+        rounds = 0
+    else:
+        candidates = set(current) | cheapest_paths(
+            a, lines, res, lateness_eur, Multipliers.zeros(a)
+        )
+        rounds = PRICING_ROUNDS
     if not candidates:
         return None
-    for _ in range(PRICING_ROUNDS):
+    for _ in range(rounds):
         budget = time_limit - (time.monotonic() - started)
         if budget <= 0:
             break
@@ -221,6 +235,28 @@ def cheapest_paths(
                 break
             legs = read_path(a, tree, int(row[i]), int(a.dest[ln]), int(day))
             found.add((int(ln), tuple(legs)))
+    return found
+
+
+def shifted_paths(
+    a: Arrays, current: dict[tuple[int, tuple[LegIdx, ...]], int], shifts: tuple[int, ...]
+) -> set[tuple[int, tuple[LegIdx, ...]]]:
+    """Each current path with every leg `shift` days later (or earlier), where every lane is
+    open on its new day, the first leg leaves no earlier than the line's release and the
+    last arrives within the horizon."""
+    found: set[tuple[int, tuple[LegIdx, ...]]] = set()
+    for line, legs in current:
+        if not legs:
+            continue
+        lanes = np.fromiter((e for e, _, _ in legs), dtype=np.int64, count=len(legs))
+        deps = np.fromiter((d for _, d, _ in legs), dtype=np.int64, count=len(legs))
+        for shift in shifts:
+            d = deps + shift
+            if d[0] < a.release[line] or legs[-1][2] + shift >= a.T or d.min() < 0:
+                continue
+            if not a.available[lanes, d].all():
+                continue
+            found.add((line, tuple((e, dep + shift, arr + shift) for e, dep, arr in legs)))
     return found
 
 
