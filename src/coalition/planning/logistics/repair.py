@@ -312,8 +312,9 @@ def _queue(
 ) -> tuple[np.ndarray, IntArray] | None:
     """A late line drawn by lateness cost and the lane it waits longest for (the leg of its
     shipments with the most days between arriving at the lane's start and departing on it),
-    with every other line departing on that lane within a window of days that ends a few
-    days after it (`QUEUE_DAYS`): the lines taken out, and the late line. Re-packed with each
+    with the other lines departing on that lane within a window of `QUEUE_DAYS` days that
+    ends `QUEUE_AFTER` days after it (at most `QUEUE_LINES`): the lines taken out, and the
+    late line. Re-packed with each
     user's own path shifted by a day or two as candidates (`repack.SHIFTS`), the queue can
     move along the window to make room for a heavy unit, which re-packing the users of a
     few lane-days does not find (bench M: heavy outsize units waiting weeks at one ring
