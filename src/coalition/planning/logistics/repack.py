@@ -252,7 +252,8 @@ def shifted_paths(
         deps = np.fromiter((d for _, d, _ in legs), dtype=np.int64, count=len(legs))
         for shift in shifts:
             d = deps + shift
-            if d[0] < a.release[line] or legs[-1][2] + shift >= a.T or d.min() < 0:
+            # days rise along a path and release days are ≥ 0: no day falls below 0
+            if d[0] < a.release[line] or legs[-1][2] + shift >= a.T:
                 continue
             if not a.available[lanes, d].all():
                 continue

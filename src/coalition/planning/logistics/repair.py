@@ -111,29 +111,15 @@ def rip_up(
         if cand.size == 0:
             break
         exact = rng.random() < EXACT_SHARE
-        queue = None
-        if exact and rng.random() < QUEUE_SHARE:
-            queue = _queue(a, best, late, cand, movable, rng)
-        if queue is not None:
-            out, fresh = queue
-            step = _reroute(
-                a,
-                best,
-                out,
-                lam,
-                has_path,
-                lateness_eur,
-                penalty_days,
-                chunk,
-                deadline,
-                exact=True,
-                fresh=fresh,
-            )
-        else:
-            out = _neighbourhood(a, best, late, cand, movable, rng, ideal)
-            step = _reroute(
-                a, best, out, lam, has_path, lateness_eur, penalty_days, chunk, deadline, exact
-            )
+        queue = (
+            _queue(a, best, late, cand, movable, rng)
+            if exact and (rng.random() < QUEUE_SHARE)
+            else None
+        )
+        out, fresh = queue or (_neighbourhood(a, best, late, cand, movable, rng, ideal), None)
+        step = _reroute(
+            a, best, out, lam, has_path, lateness_eur, penalty_days, chunk, deadline, exact, fresh
+        )
         if step is None:
             break  # out of time: the step is incomplete
         step_late, step_cost = line_costs(a, step.again, penalty_days)
@@ -217,7 +203,7 @@ def _neighbourhood(
     """Lines to take out: late lines drawn by lateness cost, and the lines in the way of the
     first of them."""
     k = min(int(rng.choice(SEED_SIZES)), cand.size)
-    seeds = rng.choice(cand, size=k, replace=False, p=late[cand] / late[cand].sum())
+    seeds = rng.choice(cand, size=k, replace=False, p=_by_lateness(late, cand))
     out = np.zeros(a.origin.size, dtype=bool)
     out[seeds] = True
     crowd = _in_the_way(a, best, int(seeds[0]), rng, ideal.of(int(seeds[0])))
@@ -226,6 +212,12 @@ def _neighbourhood(
         n = min(int(rng.choice(CROWD_SIZES)), crowd.size)
         out[rng.choice(crowd, size=n, replace=False)] = True
     return out
+
+
+def _by_lateness(late: FloatArray, cand: IntArray) -> FloatArray:
+    """The chance of drawing each of the late lines `cand`: proportional to its lateness."""
+    p: FloatArray = late[cand] / late[cand].sum()
+    return p
 
 
 class _Ideal:
@@ -315,12 +307,12 @@ def _queue(
     shipments with the most days between arriving at the lane's start and departing on it),
     with the other lines departing on that lane within a window of `QUEUE_DAYS` days that
     ends `QUEUE_AFTER` days after it (at most `QUEUE_LINES`): the lines taken out, and the
-    late line. Re-packed with each
-    user's own path shifted by a day or two as candidates (`repack.SHIFTS`), the queue can
-    move along the window to make room for a heavy unit, which re-packing the users of a
-    few lane-days does not find (bench M: heavy outsize units waiting weeks at one ring
-    link, docs/logistics.md, seventh round). None if the line waits nowhere."""
-    line = int(rng.choice(cand, p=late[cand] / late[cand].sum()))
+    late line. Re-packed with each user's own path shifted by a day or two as candidates
+    (`repack.SHIFTS`), the queue can move along the window to make room for a heavy unit,
+    which re-packing the users of a few lane-days does not find (bench M: heavy outsize
+    units waiting weeks at one ring link, docs/logistics.md, seventh round). None if the
+    line waits nowhere."""
+    line = int(rng.choice(cand, p=_by_lateness(late, cand)))
     legs = best.legs
     mine = np.flatnonzero(legs.line == line)
     if mine.size == 0:
@@ -329,9 +321,10 @@ def _queue(
     wait = legs.departure[mine] - ready
     if wait.max() < 2:
         return None
-    k = mine[int(np.argmax(wait))]
+    longest = int(np.argmax(wait))
+    k = mine[longest]
     lane, hi = int(legs.lane[k]), int(legs.departure[k]) + QUEUE_AFTER
-    lo = max(int(ready[int(np.argmax(wait))]), hi - int(rng.choice(QUEUE_DAYS)))
+    lo = max(int(ready[longest]), hi - int(rng.choice(QUEUE_DAYS)))
     on = (legs.lane == lane) & (legs.departure >= lo) & (legs.departure <= hi)
     users = np.unique(legs.line[on])
     users = users[movable[users]]
